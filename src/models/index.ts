@@ -1,0 +1,12 @@
+export { DataArtifact } from './DataArtifact.js';
+export { Job } from './Job.js';
+export { JobBatch } from './JobBatch.js';
+export { JobBatchDataLineage } from './JobBatchDataLineage.js';
+export { JobBatchExecutionContext } from './JobBatchExecutionContext.js';
+export { JobBatchRunDefinition } from './JobBatchRunDefinition.js';
+export { JobMetrics } from './JobMetrics.js';
+export { JobSettings } from './JobSettings.js';
+export { JobTokenUsage } from './JobTokenUsage.js';
+export { PricingModel } from './PricingModel.js';
+export { WorkflowGraphTopology } from './WorkflowGraphTopology.js';
+export * from './statuses.js';
