@@ -34,6 +34,7 @@ export const configSchema = z
     PIPELINE_OUTPUT_ROOT: z.string().min(1).default('.data/pipeline-runs'),
     PIPELINE_CANCEL_GRACE_MS: nonNegativeInt.default(10_000),
     PIPELINE_TIMEOUT_MINUTES: positiveInt.default(300),
+    PIPELINE_HEARTBEAT_TIMEOUT_MS: positiveInt.default(30_000),
     SIMULATED_PIPELINE_MS: nonNegativeInt.default(2000),
     SIMULATED_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0),
 
@@ -51,6 +52,7 @@ export const configSchema = z
     INPUT_FETCH_TIMEOUT_MS: positiveInt.default(30_000),
     INPUT_MAX_BYTES: positiveInt.default(20 * 1024 * 1024),
     ENABLE_DOCS: bool.default(true),
+    MIGRATE_ON_START: bool.default(true),
   })
   .superRefine((c, ctx) => {
     if (c.PIPELINE_RUNNER === 'command' && !c.PIPELINE_COMMAND) {

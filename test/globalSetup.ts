@@ -1,4 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres } from '../src/db/embeddedPostgres.js';
@@ -35,7 +38,9 @@ export default async function setup(project: TestProject) {
   if (!cliPath) throw new Error(TEMPORAL_CLI_HELP);
 
   let databaseServerUrl = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL;
-  const embedded = databaseServerUrl ? undefined : await startEmbeddedPostgres(`${projectRoot}.data/test-postgres`, await freePort());
+  // A data directory of this run's own, so that two test runs on one machine never share a server.
+  const embeddedDir = databaseServerUrl ? undefined : mkdtempSync(join(tmpdir(), 'sast-test-pg-'));
+  const embedded = embeddedDir ? await startEmbeddedPostgres(embeddedDir, await freePort()) : undefined;
   databaseServerUrl ??= embedded!.url;
 
   const temporal = await startDevServer({ cliPath, port: await freePort(), namespace: 'default', startupTimeoutMs: 120_000 });
@@ -45,5 +50,6 @@ export default async function setup(project: TestProject) {
   return async () => {
     await temporal.stop();
     await embedded?.stop();
+    if (embeddedDir) rmSync(embeddedDir, { recursive: true, force: true });
   };
 }

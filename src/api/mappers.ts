@@ -1,0 +1,75 @@
+import type { Config } from '../config.js';
+import type { Job, JobBatch } from '../models/index.js';
+import { batchWorkflowId, jobWorkflowId, temporalUiWorkflowUrl } from '../temporal/workflowIds.js';
+import { isoDate } from './schemas/common.js';
+
+/** Database rows to the existing service's DTO field names, plus links. */
+
+export function jobLinks(config: Config, job: Pick<Job, 'id' | 'jobBatchId'>) {
+  const self = `/api/v1/jobs/${job.id}`;
+  return {
+    self,
+    tokenUsage: `${self}/token-usage`,
+    metrics: `${self}/metrics`,
+    cancel: `${self}/cancel`,
+    temporalUi: temporalUiWorkflowUrl(config.TEMPORAL_UI_URL, config.TEMPORAL_NAMESPACE, jobWorkflowId(job.id)),
+    ...(job.jobBatchId ? { batch: `/api/v1/job-batches/${job.jobBatchId}` } : {}),
+  };
+}
+
+export function toJobResponse(config: Config, job: Job, flags: { isCachedResult?: boolean; isExistingRun?: boolean } = {}) {
+  return {
+    jobId: job.id,
+    projectName: job.projectName ?? null,
+    projectVersion: job.projectVersion ?? null,
+    packageName: job.packageName ?? null,
+    packageNvr: job.packageNvr ?? null,
+    oshScanId: job.oshScanId ?? null,
+    jiraLink: job.jiraLink ?? null,
+    hostname: job.hostname ?? null,
+    status: job.status,
+    createdAt: job.createdAt.toISOString(),
+    startedAt: isoDate(job.startedAt),
+    completedAt: isoDate(job.completedAt),
+    cancelledAt: isoDate(job.cancelledAt),
+    lastUpdatedAt: isoDate(job.lastUpdatedAt),
+    tektonUrl: job.tektonUrl ?? null,
+    sourceCodeUrl: job.packageSourceCodeUrl ?? null,
+    knownFalsePositivesUrl: job.knownFalsePositivesUrl ?? null,
+    inputSourceType: job.inputSourceType ?? null,
+    inputSourceUrl: job.googleSheetUrl ?? null,
+    batchId: job.jobBatchId ?? null,
+    submittedBy: job.submittedBy ?? null,
+    isCachedResult: flags.isCachedResult ?? false,
+    isExistingRun: flags.isExistingRun ?? false,
+    originalScanDate: flags.isCachedResult ? isoDate(job.completedAt) : null,
+    resultGoogleSheetUrl: null,
+    links: jobLinks(config, job),
+  };
+}
+
+export function toBatchResponse(config: Config, batch: JobBatch) {
+  const self = `/api/v1/job-batches/${batch.id}`;
+  return {
+    batchId: batch.id,
+    batchGoogleSheetUrl: batch.batchGoogleSheetUrl,
+    submittedBy: batch.submittedBy ?? null,
+    submittedAt: batch.submittedAt.toISOString(),
+    status: batch.status,
+    totalJobs: batch.totalJobs ?? 0,
+    completedJobs: batch.completedJobs ?? 0,
+    failedJobs: batch.failedJobs ?? 0,
+    lastUpdatedAt: isoDate(batch.lastUpdatedAt),
+    useKnownFalsePositiveFile: batch.useKnownFalsePositiveFile ?? null,
+    jobBatchRunDefinitionId: batch.jobBatchRunDefinitionId ?? null,
+    links: {
+      self,
+      jobs: `${self}/jobs`,
+      summary: `${self}/summary`,
+      executionContext: `${self}/execution-context`,
+      lineage: `${self}/lineage`,
+      cancel: `${self}/cancel`,
+      temporalUi: temporalUiWorkflowUrl(config.TEMPORAL_UI_URL, config.TEMPORAL_NAMESPACE, batchWorkflowId(batch.id)),
+    },
+  };
+}

@@ -1,0 +1,22 @@
+import { ConfigError, loadConfig } from './config.js';
+import { logger, setLogLevel } from './logger.js';
+import { runServices, stopOnSignals } from './runtime.js';
+
+/** `npm start` (API and worker), `npm run api`, `npm run worker`. */
+
+async function main(): Promise<void> {
+  const role = process.argv[2];
+  const config = loadConfig();
+  setLogLevel(config.LOG_LEVEL);
+  const running = await runServices(config, { api: role !== 'worker', worker: role !== 'api' });
+  stopOnSignals(running.stop);
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    console.error(err.message);
+  } else {
+    logger.fatal({ err }, 'start-up failed');
+  }
+  process.exit(1);
+});

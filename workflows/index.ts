@@ -1,0 +1,2 @@
+export { batchWorkflow } from './batchWorkflow.js';
+export { jobWorkflow } from './jobWorkflow.js';

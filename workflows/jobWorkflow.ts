@@ -1,0 +1,138 @@
+import {
+  ActivityFailure,
+  CancellationScope,
+  getExternalWorkflowHandle,
+  isCancellation,
+  log,
+  proxyActivities,
+  setHandler,
+  upsertMemo,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import type { createActivities } from '../activities/index.js';
+import { SastBatchId, SastJobId, SastPackageName, SastPackageNvr, SastStatus, SastSubmittedBy } from '../src/temporal/searchAttributes.js';
+import {
+  cancelSignal,
+  jobFinishedSignal,
+  jobStatusQuery,
+  pipelineStartedSignal,
+  type CancelRequest,
+  type PipelineActivityOptions,
+} from './definitions.js';
+
+type Activities = ReturnType<typeof createActivities>;
+
+export interface JobWorkflowInput {
+  jobId: number;
+  /** Set when the job runs inside a batch: the batch is told when the job ends. */
+  batchWorkflowId?: string;
+  pipeline: PipelineActivityOptions;
+}
+
+export interface JobWorkflowResult {
+  jobId: number;
+  status: string;
+  failure?: string;
+  cancelledBy?: CancelRequest;
+}
+
+// Row writes retry until the database is back: a job must not be lost to a restart.
+const { scheduleJob, finishJob } = proxyActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1s', maximumInterval: '30s' },
+});
+// Bad output files are recorded, not thrown, so these retries are for database faults only and end.
+const { ingestJobOutputs } = proxyActivities<Activities>({
+  startToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '2s', maximumInterval: '30s', maximumAttempts: 10 },
+});
+
+type Terminal = 'COMPLETED' | 'FAILED' | 'CANCELLED';
+const TERMINAL: readonly string[] = ['COMPLETED', 'FAILED', 'CANCELLED'];
+const isTerminal = (status: string): status is Terminal => TERMINAL.includes(status);
+
+/** One package's analysis: PENDING → SCHEDULED → RUNNING → COMPLETED | FAILED | CANCELLED. */
+export async function jobWorkflow(input: JobWorkflowInput): Promise<JobWorkflowResult> {
+  const { jobId } = input;
+  let status = 'PENDING';
+  let cancelledBy: CancelRequest | undefined;
+  const pipelineScope = new CancellationScope();
+
+  setHandler(jobStatusQuery, () => status);
+  setHandler(cancelSignal, (request) => {
+    cancelledBy ??= request;
+    pipelineScope.cancel();
+  });
+  setHandler(pipelineStartedSignal, () => {
+    if (status === 'SCHEDULED') setStatus('RUNNING');
+  });
+
+  function setStatus(next: string) {
+    status = next;
+    upsertSearchAttributes([{ key: SastStatus, value: next }]);
+  }
+
+  const { runPipeline } = proxyActivities<Activities>({
+    taskQueue: input.pipeline.taskQueue,
+    startToCloseTimeout: `${input.pipeline.timeoutMinutes} minutes`,
+    heartbeatTimeout: input.pipeline.heartbeatTimeoutMs,
+    // A worker that dies loses its heartbeat; the next attempt starts a fresh run. A pipeline that fails is a
+    // result, not an error, so these retries are only for infrastructure faults.
+    retry: { maximumAttempts: 3, initialInterval: '5s' },
+  });
+
+  async function finish(to: Terminal, failure?: string): Promise<JobWorkflowResult> {
+    const final = await CancellationScope.nonCancellable(async () => {
+      const snapshot = await finishJob(jobId, to);
+      setStatus(snapshot.status);
+      if (failure) upsertMemo({ failure });
+      if (cancelledBy) upsertMemo({ cancelledBy });
+      if (input.batchWorkflowId) {
+        await getExternalWorkflowHandle(input.batchWorkflowId)
+          .signal(jobFinishedSignal, { jobId, status: snapshot.status })
+          .catch((err) => log.warn('batch not told of job end', { jobId, error: String(err) }));
+      }
+      return snapshot.status;
+    });
+    return { jobId, status: final, failure, cancelledBy };
+  }
+
+  try {
+    const job = await scheduleJob(jobId);
+    upsertSearchAttributes([
+      { key: SastJobId, value: jobId },
+      ...(job.batchId ? [{ key: SastBatchId, value: job.batchId }] : []),
+      ...(job.packageName ? [{ key: SastPackageName, value: job.packageName }] : []),
+      ...(job.packageNvr ? [{ key: SastPackageNvr, value: job.packageNvr }] : []),
+      ...(job.submittedBy ? [{ key: SastSubmittedBy, value: job.submittedBy }] : []),
+    ]);
+    upsertMemo({ packageNvr: job.packageNvr, batchId: job.batchId });
+    setStatus(job.status);
+    // Cancelled or ended before it got here (e.g. its batch was cancelled): nothing to run.
+    if (isTerminal(job.status)) return await finish(job.status);
+    if (cancelledBy) return await finish('CANCELLED');
+
+    const result = await pipelineScope.run(() => runPipeline(jobId));
+    if (!result.ran) return await finish(isTerminal(result.status) ? result.status : 'FAILED', `job was ${result.status}`);
+
+    // Whatever the pipeline left behind is recorded, even after a failure: tokens were spent either way.
+    if (result.outputs) {
+      await ingestJobOutputs({ jobId, outputDir: result.outputs.dir }).catch((err: unknown) =>
+        log.error('recording pipeline outputs failed', { jobId, error: err instanceof ActivityFailure ? err.cause?.message : String(err) }),
+      );
+    }
+    if (result.exit.status === 'succeeded') return await finish('COMPLETED');
+    return await finish('FAILED', result.exit.status === 'failed' ? result.exit.errorTail : undefined);
+  } catch (err) {
+    if (isCancellation(err)) {
+      const result = await finish('CANCELLED');
+      // Cancelled from the Temporal UI or CLI: end as Cancelled there too. A cancel signal ends normally.
+      if (!cancelledBy) throw err;
+      return result;
+    }
+    if (err instanceof ActivityFailure) {
+      return await finish('FAILED', err.cause?.message ?? err.message);
+    }
+    throw err;
+  }
+}
