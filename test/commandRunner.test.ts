@@ -240,14 +240,6 @@ describe('CommandRunner', () => {
     await expectDead(child);
   });
 
-  it('cancel after the run ended keeps its real outcome', async () => {
-    const runner = runnerFor('exit 0');
-    const run = await start(runner);
-    await vi.waitFor(async () => expect(await isAlive(run.pid!)).toBe(false));
-    await runner.cancel(run);
-    await expect(runner.watch(run, () => {})).resolves.toEqual({ status: 'succeeded' });
-  });
-
   it('reclaim kills a run a dead worker left behind, and nothing else', async () => {
     const command = 'sleep 300 & echo $! > child.pid; wait';
     const firstWorker = runnerFor(command);

@@ -82,31 +82,16 @@ export class CommandRunner implements PipelineRunner {
     await mkdir(dir, { recursive: true });
 
     const startedAt = new Date().toISOString();
-    const child = await spawnLogged(dir, (stdoutFd, stderrFd) =>
-      spawn('sh', ['-c', command], {
-        cwd: dir,
-        env: pipelineEnv(job, dir, process.env),
-        detached: true, // its own process group, so cancel reaches every descendant
-        stdio: ['ignore', stdoutFd, stderrFd],
-      }),
+    const { pid, local } = await spawnLogged(dir, (stdoutFd, stderrFd) =>
+      track(
+        spawn('sh', ['-c', command], {
+          cwd: dir,
+          env: pipelineEnv(job, dir, process.env),
+          detached: true, // its own process group, so cancel reaches every descendant
+          stdio: ['ignore', stdoutFd, stderrFd],
+        }),
+      ),
     );
-    const pid = child.pid;
-    const local: LocalProcess = {
-      hasEnded: false,
-      cancelRequested: false,
-      ended: new Promise<ProcessEnd>((resolveEnd) => {
-        child.on('error', (error) => {
-          if (pid === undefined) resolveEnd({ kind: 'spawnFailed', error });
-        });
-        child.once('exit', (code, signal) => {
-          local.hasEnded = true;
-          clearTimeout(local.killTimer);
-          // Whatever the command left running in its group would be orphaned.
-          if (pid !== undefined) signalGroup(pid, 'SIGKILL');
-          resolveEnd({ kind: 'exited', code, signal });
-        });
-      }),
-    };
 
     const host = hostname();
     const run: PipelineRun = {
@@ -172,11 +157,33 @@ export class CommandRunner implements PipelineRunner {
   }
 }
 
+/** Must run in the tick of the spawn: a spawn error is emitted on the next one. */
+function track(child: ChildProcess): { pid: number | undefined; local: LocalProcess } {
+  const pid = child.pid;
+  const local: LocalProcess = {
+    hasEnded: false,
+    cancelRequested: false,
+    ended: new Promise<ProcessEnd>((resolveEnd) => {
+      child.on('error', (error) => {
+        if (pid === undefined) resolveEnd({ kind: 'spawnFailed', error });
+      });
+      child.once('exit', (code, signal) => {
+        local.hasEnded = true;
+        clearTimeout(local.killTimer);
+        // Whatever the command left running in its group would be orphaned.
+        if (pid !== undefined) signalGroup(pid, 'SIGKILL');
+        resolveEnd({ kind: 'exited', code, signal });
+      });
+    }),
+  };
+  return { pid, local };
+}
+
 /**
  * The child writes straight to the log files, so its output outlives this process and no pipe
  * held open by a grandchild can delay noticing the exit.
  */
-async function spawnLogged(dir: string, spawnWith: (stdoutFd: number, stderrFd: number) => ChildProcess): Promise<ChildProcess> {
+async function spawnLogged<T>(dir: string, spawnWith: (stdoutFd: number, stderrFd: number) => T): Promise<T> {
   const stdout = await open(join(dir, OUTPUT_FILES.stdoutLog), 'w');
   try {
     const stderr = await open(join(dir, OUTPUT_FILES.stderrLog), 'w');

@@ -12,6 +12,10 @@ import { connectClient } from '../../src/temporal/client.js';
 import { createWorkers, type Workers } from '../../src/temporal/worker.js';
 import { useTestDatabase, type TestDatabase } from './database.js';
 
+/** Test code reads response bodies loosely; the assertions check their shape. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ApiResponse = Omit<Response, 'json'> & { json(): Promise<any> };
+
 export interface TestSystem {
   db: TestDatabase;
   config: Config;
@@ -20,7 +24,7 @@ export interface TestSystem {
   workers?: Workers;
   /** Environment a worker process of this test would need (for tests that run one out of process). */
   env: Record<string, string>;
-  request(path: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
+  request(path: string, init?: RequestInit & { json?: unknown }): Promise<ApiResponse>;
 }
 
 /**
