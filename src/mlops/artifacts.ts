@@ -86,27 +86,25 @@ export async function recordArtifact(db: Knex, input: RecordArtifactInput): Prom
   const artifactId = artifactIdFor(hash);
   const dvcPath = a.dvcPath ?? a.url ?? `${a.type}/${a.name}`;
   if (dvcPath.length > 500) throw new MlopsInputError('dvcPath', 'dvcPath (or url standing for it) must be at most 500 characters');
-  const inserted = await DataArtifact.query(db)
-    .insert({
-      artifactId,
-      artifactType: a.type,
-      name: a.name,
-      version: a.version ?? `md5:${hash.slice(0, 8)}`,
-      dvcPath,
-      dvcHash: hash,
-      metadata: {
-        ...a.metadata,
-        url: a.url ?? null,
-        size: size ?? null,
-        fetchedAt: (a.fetchedAt ?? new Date()).toISOString(),
-        hashAlgorithm: 'md5',
-        hashSource,
-        dvc: { version: 3, hash: 'md5' },
-      },
-      createdAt: new Date(),
-    })
-    .onConflict('artifact_id')
-    .ignore()
-    .returning('artifact_id');
-  return { artifactId, dvcHash: hash, created: (inserted as unknown as unknown[]).length > 0 };
+  const row = DataArtifact.fromJson({
+    artifactId,
+    artifactType: a.type,
+    name: a.name,
+    version: a.version ?? `md5:${hash.slice(0, 8)}`,
+    dvcPath,
+    dvcHash: hash,
+    metadata: {
+      ...a.metadata,
+      url: a.url ?? null,
+      size: size ?? null,
+      fetchedAt: (a.fetchedAt ?? new Date()).toISOString(),
+      hashAlgorithm: 'md5',
+      hashSource,
+      dvc: { version: 3, hash: 'md5' },
+    },
+    createdAt: new Date(),
+  });
+  // Through knex, because only its RETURNING tells an insert from an ignored conflict.
+  const inserted = await db(DataArtifact.tableName).insert(row.$toDatabaseJson()).onConflict('artifact_id').ignore().returning('artifact_id');
+  return { artifactId, dvcHash: hash, created: inserted.length > 0 };
 }
