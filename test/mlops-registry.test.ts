@@ -31,7 +31,7 @@ describe('artifacts', () => {
     const stored = await DataArtifact.query(db.knex).where('dvc_hash', expected as string);
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({ name: 'input.csv', dvcPath: 'batches/1/input.csv', version: `md5:${expected?.slice(0, 8)}` });
-    expect(stored[0]?.metadata).toMatchObject({ url: 'https://sheets.test/1', size: 68, hashSource: 'computed' });
+    expect(stored[0]?.metadata).toMatchObject({ url: 'https://sheets.test/1', size: 52, hashSource: 'computed' });
   });
 
   it('records a pipeline-reported hash, and names a bad field', async () => {

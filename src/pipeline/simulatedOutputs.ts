@@ -159,20 +159,21 @@ function simulatedIssue(random: () => number, index: number): SimulatedIssue {
 
 function tokenEntry(random: () => number, node: (typeof GRAPH_NODES)[number], issueCount: number): TokenUsageEntry {
   const model = NODE_MODELS[node] ?? null;
-  const seconds = (model ? issueCount * (1 + random() * 20) : 0.1 + random() * 2).toFixed(3);
   if (!model) {
-    return { tool_name: node, model, input_tokens: null, output_tokens: null, total_tokens: null, duration_seconds: Number(seconds) };
+    const seconds = Number((0.1 + random() * 2).toFixed(3));
+    return { tool_name: node, model, input_tokens: null, output_tokens: null, total_tokens: null, duration_seconds: seconds };
   }
-  const scale = node === 'investigate' ? 10 : 1;
-  const input = issueCount * scale * intBetween(random, 600, 2500);
-  const output = issueCount * scale * intBetween(random, 40, 250);
+  // Investigation runs an agent loop per issue, so it dominates tokens and time.
+  const work = issueCount * (node === 'investigate' ? 10 : 1);
+  const input = work * intBetween(random, 600, 2500);
+  const output = work * intBetween(random, 40, 250);
   return {
     tool_name: node,
     model,
     input_tokens: input,
     output_tokens: output,
     total_tokens: input + output,
-    duration_seconds: Number(seconds),
+    duration_seconds: Number((work * (0.5 + random() * 3)).toFixed(3)),
   };
 }
 
