@@ -8,6 +8,7 @@ import { createRouter } from './router.js';
 import { batchRoutes } from './routes/batches.js';
 import { healthRoutes } from './routes/health.js';
 import { jobRoutes } from './routes/jobs.js';
+import { mlopsRoutes } from './routes/mlops/index.js';
 
 export const API_BASE = '/api/v1';
 
@@ -28,6 +29,7 @@ export function createApp(deps: ApiDeps) {
   api.route('/', healthRoutes(deps));
   api.route('/', jobRoutes(deps));
   api.route('/', batchRoutes(deps));
+  api.route('/', mlopsRoutes(deps));
   app.route(API_BASE, api);
 
   app.doc31(`${API_BASE}/openapi.json`, {

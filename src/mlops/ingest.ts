@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
+import { z } from 'zod';
 import { recordArtifact, type ArtifactType } from './artifacts.js';
+import { parseInput } from './errors.js';
 import { linkBatchArtifacts } from './lineage.js';
 import { writeJobMetrics, type GroundTruth, type JobMetricsSummary } from './metrics.js';
 import {
@@ -47,11 +49,20 @@ const OUTPUT_ARTIFACTS: { file: string; type: ArtifactType; missingDetail?: stri
   { file: WORKFLOW_METRICS_FILE, type: 'workflow_metrics', missingDetail: `${WORKFLOW_METRICS_FILE} was not written (normal when the run had no ground truth)` },
 ];
 
+const ingestInput = z.object({
+  jobId: z.number().int().positive(),
+  batchId: z.number().int().positive().nullish(),
+  packageName: z.string().max(255),
+  startedAt: z.date(),
+  outputDir: z.string().min(1),
+});
+
 async function parseIf<T>(bytes: Buffer | null, parse: (b: Buffer) => Parsed<T> | Promise<Parsed<T>>): Promise<Parsed<T>> {
   return bytes ? parse(bytes) : { value: null, problems: [] };
 }
 
-export async function ingestJobOutputs(db: Knex, input: IngestInput): Promise<IngestResult> {
+export async function ingestJobOutputs(db: Knex, request: IngestInput): Promise<IngestResult> {
+  const input = parseInput(ingestInput, request);
   const files = await Promise.all(OUTPUT_ARTIFACTS.map((a) => readOutputFile(input.outputDir, a.file, a.missingDetail)));
   const [excelFile, tokenFile, metricsFile] = files.map((f) => f.bytes);
   const [excel, usage, workflowMetrics] = await Promise.all([

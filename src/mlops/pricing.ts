@@ -71,24 +71,8 @@ function samePrice(a: PriceFields, b: PriceFields): boolean {
 const describeWindow = (p: Pick<PricingModel, 'effectiveFrom' | 'effectiveTo'>) =>
   `[${p.effectiveFrom.toISOString()}, ${p.effectiveTo ? p.effectiveTo.toISOString() : 'open'})`;
 
-/**
- * PricingModel's snakeCaseMappers (without underscoreBeforeDigits) would write inputPricePer1k to a
- * column "input_price_per1k"; reading maps correctly. Until the model is fixed, insert by column name.
- */
 async function insertPricingModel(trx: Knex.Transaction, row: PriceFields & { pricingModelId: string }): Promise<PricingModel> {
-  const [stored] = await trx(PricingModel.tableName)
-    .insert({
-      pricing_model_id: row.pricingModelId,
-      model_name: row.modelName,
-      provider: row.provider,
-      input_price_per_1k: row.inputPricePer1k,
-      output_price_per_1k: row.outputPricePer1k,
-      currency: row.currency,
-      effective_from: row.effectiveFrom,
-      effective_to: row.effectiveTo ?? null,
-    })
-    .returning('*');
-  return PricingModel.fromDatabaseJson(stored as Record<string, unknown>);
+  return PricingModel.query(trx).insertAndFetch({ ...row, effectiveTo: row.effectiveTo ?? null });
 }
 
 const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === '23505';

@@ -1,9 +1,15 @@
+import { snakeCaseMappers, type ColumnNameMappers } from 'objection';
 import { BaseModel } from './BaseModel.js';
 
 /** Effective-dated price of one model: valid for effectiveFrom <= t < effectiveTo (open-ended when null). */
 export class PricingModel extends BaseModel {
   static override tableName = 'pricing_models';
   static override idColumn = 'pricing_model_id';
+
+  // input_price_per_1k: only this table has a digit after an underscore (job_metrics.f1_score must stay as it is).
+  static override get columnNameMappers(): ColumnNameMappers {
+    return snakeCaseMappers({ underscoreBeforeDigits: true });
+  }
 
   pricingModelId!: string;
   modelName!: string;

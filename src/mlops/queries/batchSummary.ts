@@ -51,7 +51,8 @@ export interface BatchSummary {
 
 // A job written by this service has node_breakdown.nodes; anything else contributes no nodes.
 const NODES = `jsonb_array_elements(CASE WHEN jsonb_typeof(u.node_breakdown->'nodes') = 'array' THEN u.node_breakdown->'nodes' ELSE '[]'::jsonb END)`;
-const PRICED_JOB = `(u.estimated_cost > 0 OR jsonb_path_exists(u.node_breakdown, '$.nodes[*] ? (@.pricingModelId != null)'))`;
+// `\\?` is knex's escape for a literal `?` (a jsonpath filter), not a binding.
+const PRICED_JOB = `(u.estimated_cost > 0 OR jsonb_path_exists(u.node_breakdown, '$.nodes[*] \\? (@.pricingModelId != null)'))`;
 
 interface NodeGroupRow {
   node: string;
@@ -78,14 +79,15 @@ async function nodeGroups(db: Knex, batchId: number): Promise<NodeGroupRow[]> {
             coalesce(sum((n->>'cost')::numeric), 0) AS cost
        FROM job j JOIN job_token_usage u ON u.id = j.id CROSS JOIN LATERAL ${NODES} AS n
       WHERE j.job_batch_id = ?
-      GROUP BY 1, 2, 3
-      ORDER BY 1, 2 NULLS FIRST, 3 NULLS FIRST`,
+      GROUP BY 1, 2, 3`,
     [batchId],
   );
   return rows;
 }
 
-/** Folds (node, model, currency) rows by one key; tokens add up, costs only within a currency. */
+const byKey = (a: string | null, b: string | null) => (a === null ? 1 : b === null ? -1 : a.localeCompare(b));
+
+/** Folds (node, model, currency) rows by one key, in key order (null last); tokens add up, costs only within a currency. */
 function foldBy<K extends string | null>(rows: readonly NodeGroupRow[], keyOf: (r: NodeGroupRow) => K): [K, UsageGroup][] {
   const groups = new Map<K, UsageGroup & { byCurrency: Map<string, number> }>();
   for (const r of rows) {
@@ -99,9 +101,9 @@ function foldBy<K extends string | null>(rows: readonly NodeGroupRow[], keyOf: (
     if (r.currency !== null) g.byCurrency.set(r.currency, (g.byCurrency.get(r.currency) ?? 0) + r.cost);
     groups.set(key, g);
   }
-  return [...groups].map(([key, { byCurrency, ...g }]) => [
+  return [...groups].sort(([a], [b]) => byKey(a, b)).map(([key, { byCurrency, ...g }]) => [
     key,
-    { ...g, costs: [...byCurrency].sort(([a], [b]) => a.localeCompare(b)).map(([currency, cost]) => ({ currency, cost: roundTo(cost, 9) })) },
+    { ...g, costs: [...byCurrency].sort(([a], [b]) => byKey(a, b)).map(([currency, cost]) => ({ currency, cost: roundTo(cost, 9) })) },
   ]);
 }
 

@@ -10,8 +10,6 @@ export interface Quality {
   accuracy: number | null;
 }
 
-export const QUALITY_KEYS = ['precision', 'recall', 'f1Score', 'accuracy'] as const;
-
 /** Half up to `places` decimals; for sums and differences of stored decimals, whose float noise must not show. */
 export const roundTo = (value: number, places: number) => Math.round(value * 10 ** places) / 10 ** places;
 

@@ -1,0 +1,68 @@
+import type { Knex } from 'knex';
+import { Job, JobBatch, type JobMetrics } from '../../models/index.js';
+import { cellsOf } from './quality.js';
+
+/**
+ * The existing service's MlOpsBatchDetailedResponseDto (anchors §1.3), read from job_batch, job and
+ * job_metrics. The four MLOps versions live in the run definition's metadata under the DTO's names.
+ */
+
+export const MLOPS_VERSION_KEYS = ['testingDataNvrsVersion', 'promptsVersion', 'knownNonIssuesVersion', 'sastAiImage'] as const;
+type VersionKey = (typeof MLOPS_VERSION_KEYS)[number];
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+
+function metricsDto(m: JobMetrics | null | undefined) {
+  if (!m) return null;
+  const cm = m.hasGroundTruth ? cellsOf(m.confusionMatrix) : null;
+  return {
+    accuracy: m.accuracy ?? null,
+    precision: m.precision ?? null,
+    recall: m.recall ?? null,
+    f1Score: m.f1Score ?? null,
+    confusionMatrix: cm,
+  };
+}
+
+function jobDto(job: Job) {
+  return {
+    jobId: job.id,
+    packageNvr: job.packageNvr ?? null,
+    packageName: job.packageName ?? null,
+    projectName: job.projectName ?? null,
+    projectVersion: job.projectVersion ?? null,
+    packageSourceCodeUrl: job.packageSourceCodeUrl ?? null,
+    knownFalsePositivesUrl: job.knownFalsePositivesUrl ?? null,
+    status: job.status,
+    createdAt: job.createdAt.toISOString(),
+    startedAt: iso(job.startedAt),
+    completedAt: iso(job.completedAt),
+    tektonUrl: job.tektonUrl ?? null,
+    oshScanId: job.oshScanId ?? null,
+    metrics: metricsDto(job.metrics),
+  };
+}
+
+export async function mlopsBatchDetailed(db: Knex, batchId: number) {
+  const batch = await JobBatch.query(db).findById(batchId).withGraphFetched('runDefinition');
+  if (!batch) return null;
+  const jobs = await Job.query(db).where({ job_batch_id: batchId }).withGraphFetched('metrics').orderBy('id');
+  const metadata = batch.runDefinition?.metadata ?? {};
+  const versions = Object.fromEntries(
+    MLOPS_VERSION_KEYS.map((k) => [k, typeof metadata[k] === 'string' ? metadata[k] : null]),
+  ) as Record<VersionKey, string | null>;
+  return {
+    batchId: batch.id,
+    ...versions,
+    submittedBy: batch.submittedBy ?? null,
+    submittedAt: batch.submittedAt.toISOString(),
+    status: batch.status,
+    totalJobs: batch.totalJobs ?? 0,
+    completedJobs: batch.completedJobs ?? 0,
+    failedJobs: batch.failedJobs ?? 0,
+    lastUpdatedAt: iso(batch.lastUpdatedAt),
+    jobs: jobs.map(jobDto),
+  };
+}
+
+export type MlOpsBatchDetailed = NonNullable<Awaited<ReturnType<typeof mlopsBatchDetailed>>>;
