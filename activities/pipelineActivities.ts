@@ -44,7 +44,7 @@ export function pipelineActivities({ config, knex, runner, client }: ActivityDep
       const previous = (info.heartbeatDetails as Progress | undefined)?.run;
       if (previous) await runner.reclaim(previous);
 
-      const workflowId = jobWorkflowId(jobId);
+      const workflowId = jobWorkflowId(config.TEMPORAL_WORKFLOW_ID_PREFIX, jobId);
       const runLink = temporalUiWorkflowUrl(config.TEMPORAL_UI_URL, config.TEMPORAL_NAMESPACE, workflowId);
       const transition = await transitionJob(knex, jobId, 'RUNNING', { tektonUrl: runLink });
       const job = transition && (await Job.query(knex).findById(jobId).withGraphFetched('settings'));

@@ -113,7 +113,7 @@ describe('batches', () => {
 
   it('gives the batch a deterministic workflow id with its search attributes', async () => {
     const [batch] = await JobBatch.query().orderBy('id').limit(1);
-    const description = await system.client.workflow.getHandle(batchWorkflowId(batch!.id)).describe();
+    const description = await system.client.workflow.getHandle(batchWorkflowId(system.config.TEMPORAL_WORKFLOW_ID_PREFIX, batch!.id)).describe();
     expect(description.status.name).toBe('COMPLETED');
     const attributes = Object.fromEntries(description.typedSearchAttributes.getAll().map((p) => [p.key.name, p.value]));
     expect(attributes).toMatchObject({ SastBatchId: batch!.id, SastStatus: 'COMPLETED_WITH_ERRORS', SastSubmittedBy: 'bob' });

@@ -80,7 +80,7 @@ describe('cancellation', () => {
     expect(jobs.filter((j) => j.startedAt).map((j) => j.id)).toEqual(running.map((j) => j.id));
     await waitFor('the pipeline processes to be gone', async () => (pids.some(alive) ? undefined : true));
 
-    const result = await system.client.workflow.getHandle(batchWorkflowId(batchId)).result();
+    const result = await system.client.workflow.getHandle(batchWorkflowId(system.config.TEMPORAL_WORKFLOW_ID_PREFIX, batchId)).result();
     expect(result).toMatchObject({ batchId, status: 'CANCELLED' });
     expect((await JobBatch.query().findById(batchId))!.status).toBe('CANCELLED');
     const again = await system.request(`/api/v1/job-batches/${batchId}/cancel`, { method: 'POST' });
@@ -92,7 +92,7 @@ describe('cancellation', () => {
     const running = await runningJobs(batchId, 2);
     const pids = running.flatMap((job) => pidsOf(job.id));
 
-    await system.client.workflow.getHandle(batchWorkflowId(batchId)).cancel();
+    await system.client.workflow.getHandle(batchWorkflowId(system.config.TEMPORAL_WORKFLOW_ID_PREFIX, batchId)).cancel();
     const batch = await waitFor('the batch row CANCELLED', async () => {
       const b = await JobBatch.query().findById(batchId);
       return b?.status === 'CANCELLED' ? b : undefined;
@@ -103,14 +103,14 @@ describe('cancellation', () => {
       return all.every((j) => j.status === 'CANCELLED' && j.cancelledAt) ? true : undefined;
     });
     await waitFor('the pipeline processes to be gone', async () => (pids.some(alive) ? undefined : true));
-    const description = await system.client.workflow.getHandle(batchWorkflowId(batchId)).describe();
+    const description = await system.client.workflow.getHandle(batchWorkflowId(system.config.TEMPORAL_WORKFLOW_ID_PREFIX, batchId)).describe();
     expect(description.status.name).toBe('CANCELLED');
   });
 
   it('a job cancelled on its own inside a running batch counts as failed', async () => {
     const batchId = await submitInline(['slow-g', 'quick-h'], 2);
     const [slow] = await runningJobs(batchId, 1);
-    await system.client.workflow.getHandle(jobWorkflowId(slow!.id)).cancel();
+    await system.client.workflow.getHandle(jobWorkflowId(system.config.TEMPORAL_WORKFLOW_ID_PREFIX, slow!.id)).cancel();
     const batch = await waitFor('the batch to end', async () => {
       const b = await JobBatch.query().findById(batchId);
       return b?.status !== 'PROCESSING' ? b : undefined;
@@ -131,7 +131,7 @@ describe('cancellation', () => {
     expect(cancelled.status).toBe(200);
     expect(await cancelled.json()).toMatchObject({ jobId, status: 'CANCELLED' });
     await waitFor('the pipeline processes to be gone', async () => (pids.some(alive) ? undefined : true));
-    const result = await system.client.workflow.getHandle(jobWorkflowId(jobId)).result();
+    const result = await system.client.workflow.getHandle(jobWorkflowId(system.config.TEMPORAL_WORKFLOW_ID_PREFIX, jobId)).result();
     expect(result).toMatchObject({ jobId, status: 'CANCELLED', cancelledBy: { operator: 'api' } });
     expect((await system.request(`/api/v1/jobs/${jobId}/cancel`, { method: 'POST' })).status).toBe(409);
   });

@@ -22,19 +22,19 @@ describe('single jobs through the API, on Temporal and PostgreSQL', () => {
     expect(res.status).toBe(201);
     const created = await res.json();
     expect(created).toMatchObject({ packageNvr: 'systemd-257-9.el10', packageName: 'systemd', projectVersion: '257-9', status: 'PENDING', isCachedResult: false, submittedBy: 'alice' });
-    expect(created.links.temporalUi).toContain(jobWorkflowId(created.jobId));
+    expect(created.links.temporalUi).toContain(jobWorkflowId(system.config.TEMPORAL_WORKFLOW_ID_PREFIX, created.jobId));
 
     const done = await jobStatus(created.jobId, ['COMPLETED', 'FAILED']);
     expect(done.status).toBe('COMPLETED');
     expect(done.startedAt).not.toBeNull();
     expect(done.completedAt).not.toBeNull();
-    expect(done.tektonUrl).toContain(jobWorkflowId(created.jobId));
+    expect(done.tektonUrl).toContain(jobWorkflowId(system.config.TEMPORAL_WORKFLOW_ID_PREFIX, created.jobId));
 
     const settings = await JobSettings.query().where({ job_id: created.jobId });
     expect(settings.map((s) => s.secretName)).toEqual(['sast-ai-default-llm-creds']);
     expect(await JobTokenUsage.query().findById(created.jobId)).toBeDefined();
 
-    const description = await system.client.workflow.getHandle(jobWorkflowId(created.jobId)).describe();
+    const description = await system.client.workflow.getHandle(jobWorkflowId(system.config.TEMPORAL_WORKFLOW_ID_PREFIX, created.jobId)).describe();
     expect(description.typedSearchAttributes.getAll().map((p) => [p.key.name, p.value])).toEqual(
       expect.arrayContaining([['SastPackageName', 'systemd'], ['SastStatus', 'COMPLETED'], ['SastJobId', created.jobId]]),
     );

@@ -28,12 +28,12 @@ describe('a large batch', () => {
 
     const lengths: number[] = [];
     let batchRuns = 0;
-    for await (const run of system.client.workflow.list({ query: `WorkflowId = '${batchWorkflowId(batchId)}' OR SastBatchId = ${batchId}` })) {
+    for await (const run of system.client.workflow.list({ query: `TaskQueue = '${system.config.TEMPORAL_TASK_QUEUE}' AND (WorkflowId = '${batchWorkflowId(system.config.TEMPORAL_WORKFLOW_ID_PREFIX, batchId)}' OR SastBatchId = ${batchId})` })) {
       lengths.push(run.historyLength);
-      if (run.workflowId === batchWorkflowId(batchId)) batchRuns += 1;
+      if (run.workflowId === batchWorkflowId(system.config.TEMPORAL_WORKFLOW_ID_PREFIX, batchId)) batchRuns += 1;
     }
     expect(lengths.length).toBe(JOBS + batchRuns);
-    expect(batchRuns).toBeGreaterThan(1); // it continued as new
+    if (JOBS >= 1000) expect(batchRuns).toBeGreaterThan(1); // it continued as new
     expect(Math.max(...lengths)).toBeLessThan(10_000);
   }, 900_000);
 });

@@ -30,6 +30,8 @@ type Activities = ReturnType<typeof createActivities>;
 export interface BatchWorkflowInput {
   batchId: number;
   maxParallelJobs: number;
+  /** TEMPORAL_WORKFLOW_ID_PREFIX, for the children's ids. */
+  workflowIdPrefix: string;
   pipeline: PipelineActivityOptions;
   /** Carried over continue-as-new. */
   carried?: { pending: number[]; running: number[]; cancelledBy?: CancelRequest };
@@ -82,7 +84,7 @@ export async function batchWorkflow(input: BatchWorkflowInput): Promise<BatchWor
       const request = cancelledBy ?? { operator: 'temporal', reason: 'workflow cancellation requested' };
       await Promise.all(
         [...running].map((jobId) =>
-          getExternalWorkflowHandle(jobWorkflowId(jobId))
+          getExternalWorkflowHandle(jobWorkflowId(input.workflowIdPrefix, jobId))
             .signal(cancelSignal, request)
             .catch(() => running.delete(jobId)),
         ),
@@ -96,9 +98,10 @@ export async function batchWorkflow(input: BatchWorkflowInput): Promise<BatchWor
     if (!pending) {
       const prepared = await prepareBatch(batchId);
       if (!prepared.ok) {
+        // The memo is written with the command that schedules the row's update, so a reader who sees FAILED sees why.
+        upsertMemo({ failure: prepared.reason });
         const status = await finishBatch(batchId, 'FAILED');
         upsertSearchAttributes([{ key: SastStatus, value: status }]);
-        upsertMemo({ failure: prepared.reason });
         return { batchId, status, failure: prepared.reason };
       }
       pending = prepared.jobIds;
@@ -112,7 +115,7 @@ export async function batchWorkflow(input: BatchWorkflowInput): Promise<BatchWor
       // Counted as running before it starts: a fast job may report back within the same activation.
       running.add(jobId);
       await startChild(jobWorkflow, {
-        workflowId: jobWorkflowId(jobId),
+        workflowId: jobWorkflowId(input.workflowIdPrefix, jobId),
         args: [{ jobId, batchWorkflowId: workflowInfo().workflowId, pipeline: input.pipeline }],
         // Children outlive this run when it continues as new; they report back by workflow id.
         parentClosePolicy: ParentClosePolicy.ABANDON,

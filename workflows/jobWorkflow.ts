@@ -44,6 +44,12 @@ const { scheduleJob, finishJob } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1s', maximumInterval: '30s' },
 });
+// The same write as a task-queue activity, for ends that carry a memo (a failure, a cancellation): the memo is
+// sent with the command that schedules the write, so a reader who sees the row FAILED can already read why.
+const { finishJob: finishJobAfterMemo } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1s', maximumInterval: '30s' },
+});
 // Bad output files are recorded, not thrown, so these retries are for database faults only, and they end.
 const { ingestJobOutputs } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '5 minutes',
@@ -86,9 +92,14 @@ export async function jobWorkflow(input: JobWorkflowInput): Promise<JobWorkflowR
 
   async function finish(to: Terminal, failure?: string): Promise<JobWorkflowResult> {
     const final = await CancellationScope.nonCancellable(async () => {
-      const snapshot = await finishJob(jobId, to);
+      let snapshot;
+      if (failure || cancelledBy) {
+        upsertMemo({ ...(failure ? { failure } : {}), ...(cancelledBy ? { cancelledBy } : {}) });
+        snapshot = await finishJobAfterMemo(jobId, to);
+      } else {
+        snapshot = await finishJob(jobId, to);
+      }
       setStatus(snapshot.status);
-      if (failure || cancelledBy) upsertMemo({ ...(failure ? { failure } : {}), ...(cancelledBy ? { cancelledBy } : {}) });
       if (input.batchWorkflowId) {
         await getExternalWorkflowHandle(input.batchWorkflowId)
           .signal(jobFinishedSignal, { jobId, status: snapshot.status })

@@ -12,7 +12,7 @@ export function jobLinks(config: Config, job: Pick<Job, 'id' | 'jobBatchId'>) {
     tokenUsage: `${self}/token-usage`,
     metrics: `${self}/metrics`,
     cancel: `${self}/cancel`,
-    temporalUi: temporalUiWorkflowUrl(config.TEMPORAL_UI_URL, config.TEMPORAL_NAMESPACE, jobWorkflowId(job.id)),
+    temporalUi: temporalUiWorkflowUrl(config.TEMPORAL_UI_URL, config.TEMPORAL_NAMESPACE, jobWorkflowId(config.TEMPORAL_WORKFLOW_ID_PREFIX, job.id)),
     ...(job.jobBatchId ? { batch: `/api/v1/job-batches/${job.jobBatchId}` } : {}),
   };
 }
@@ -69,7 +69,7 @@ export function toBatchResponse(config: Config, batch: JobBatch) {
       executionContext: `${self}/execution-context`,
       lineage: `${self}/lineage`,
       cancel: `${self}/cancel`,
-      temporalUi: temporalUiWorkflowUrl(config.TEMPORAL_UI_URL, config.TEMPORAL_NAMESPACE, batchWorkflowId(batch.id)),
+      temporalUi: temporalUiWorkflowUrl(config.TEMPORAL_UI_URL, config.TEMPORAL_NAMESPACE, batchWorkflowId(config.TEMPORAL_WORKFLOW_ID_PREFIX, batch.id)),
     },
   };
 }

@@ -81,7 +81,7 @@ function dropNulls<T extends object>(value: T): Partial<T> {
 export async function cancelBatchRequest(deps: ServiceDeps, batch: JobBatch, request: CancelRequest): Promise<JobBatch> {
   if (batch.status !== 'PROCESSING') throw new NotCancellableError(`batch ${batch.id} is already ${batch.status}`);
   try {
-    await deps.client.workflow.getHandle(batchWorkflowId(batch.id)).signal(cancelSignal, request);
+    await deps.client.workflow.getHandle(batchWorkflowId(deps.config.TEMPORAL_WORKFLOW_ID_PREFIX, batch.id)).signal(cancelSignal, request);
   } catch (err) {
     if (!(err instanceof WorkflowNotFoundError)) throw err;
   }

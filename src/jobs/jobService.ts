@@ -69,7 +69,7 @@ export async function submitJob(deps: ServiceDeps, request: JobRequest & { secre
 export async function cancelJob(deps: ServiceDeps, job: Job, request: CancelRequest): Promise<Job> {
   if (isTerminalJobStatus(job.status)) throw new NotCancellableError(`job ${job.id} is already ${job.status}`);
   try {
-    await deps.client.workflow.getHandle(jobWorkflowId(job.id)).signal(cancelSignal, request);
+    await deps.client.workflow.getHandle(jobWorkflowId(deps.config.TEMPORAL_WORKFLOW_ID_PREFIX, job.id)).signal(cancelSignal, request);
   } catch (err) {
     // No run to tell (never started, or already closed): the row is all there is to cancel.
     if (!(err instanceof WorkflowNotFoundError)) throw err;

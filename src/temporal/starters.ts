@@ -17,7 +17,7 @@ export async function startJobWorkflow(
 ): Promise<void> {
   await client.workflow.start<typeof jobWorkflow>('jobWorkflow', {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    workflowId: jobWorkflowId(job.id),
+    workflowId: jobWorkflowId(config.TEMPORAL_WORKFLOW_ID_PREFIX, job.id),
     workflowIdReusePolicy: ONCE,
     args: [{ jobId: job.id, pipeline: pipelineActivityOptions(config) }],
     typedSearchAttributes: [
@@ -39,9 +39,9 @@ export async function startBatchWorkflow(
 ): Promise<void> {
   await client.workflow.start<typeof batchWorkflow>('batchWorkflow', {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    workflowId: batchWorkflowId(batch.id),
+    workflowId: batchWorkflowId(config.TEMPORAL_WORKFLOW_ID_PREFIX, batch.id),
     workflowIdReusePolicy: ONCE,
-    args: [{ batchId: batch.id, maxParallelJobs, pipeline: pipelineActivityOptions(config) }],
+    args: [{ batchId: batch.id, maxParallelJobs, workflowIdPrefix: config.TEMPORAL_WORKFLOW_ID_PREFIX, pipeline: pipelineActivityOptions(config) }],
     typedSearchAttributes: [
       { key: SastBatchId, value: batch.id },
       { key: SastStatus, value: 'PROCESSING' },

@@ -37,10 +37,13 @@ export function useSystem(overrides: Record<string, string> = {}, options: { wor
   let workerDone: Promise<void> | undefined;
   beforeAll(async () => {
     setLogLevel('warn');
+    const suffix = randomBytes(4).toString('hex');
     system.env = {
       DATABASE_URL: db.url,
       TEMPORAL_ADDRESS: inject('temporalAddress'),
-      TEMPORAL_TASK_QUEUE: `test-${randomBytes(4).toString('hex')}`,
+      TEMPORAL_TASK_QUEUE: `test-${suffix}`,
+      // Each file has its own database, so its own ids: its workflow ids must not meet another file's.
+      TEMPORAL_WORKFLOW_ID_PREFIX: `test-${suffix}`,
       PIPELINE_RUNNER: 'simulated',
       SIMULATED_PIPELINE_MS: '0',
       PIPELINE_OUTPUT_ROOT: mkdtempSync(join(tmpdir(), 'sast-runs-')),

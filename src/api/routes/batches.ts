@@ -106,7 +106,7 @@ export function batchRoutes(deps: ApiDeps) {
     .openapi(get, async (c) => {
       const batch = await findBatchOr404(c.req.valid('param').batchId);
       const skippedRows = await skippedRowsOf(batch.id);
-      const failureReason = batch.status === 'FAILED' ? (await readMemo(client, batchWorkflowId(batch.id))).failure : undefined;
+      const failureReason = batch.status === 'FAILED' ? (await readMemo(client, batchWorkflowId(config.TEMPORAL_WORKFLOW_ID_PREFIX, batch.id))).failure : undefined;
       return c.json(
         { ...toBatchResponse(config, batch), skippedRows, ...(typeof failureReason === 'string' ? { failureReason } : {}) },
         200,

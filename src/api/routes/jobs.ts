@@ -95,7 +95,7 @@ export function jobRoutes(deps: ApiDeps) {
       if (!job) throw notFound('job', jobId);
       const body = toJobResponse(config, job);
       if (job.status !== 'FAILED') return c.json(body, 200);
-      const memo = await readMemo(client, jobWorkflowId(job.id));
+      const memo = await readMemo(client, jobWorkflowId(config.TEMPORAL_WORKFLOW_ID_PREFIX, job.id));
       return c.json({ ...body, failureReason: typeof memo.failure === 'string' ? memo.failure : null }, 200);
     })
     .openapi(cancelJobRoute, async (c) => {
