@@ -16,7 +16,7 @@ export function mlopsActivities({ knex }: ActivityDeps) {
         startedAt: job.startedAt ?? job.createdAt,
         outputDir,
       });
-      return { problems: report.problems };
+      return { problems: report.problems.map((p) => `${p.file}: ${p.problem}${p.detail ? ` (${p.detail})` : ''}`) };
     },
   };
 }

@@ -132,9 +132,12 @@ export async function jobWorkflow(input: JobWorkflowInput): Promise<JobWorkflowR
 
     // Whatever the pipeline left behind is recorded, even after a failure: tokens were spent either way.
     if (result.outputs) {
-      await ingestJobOutputs({ jobId, outputDir: result.outputs.dir }).catch((err: unknown) =>
-        log.error('recording pipeline outputs failed', { jobId, error: err instanceof ActivityFailure ? err.cause?.message : String(err) }),
-      );
+      const recorded = await ingestJobOutputs({ jobId, outputDir: result.outputs.dir }).catch((err: unknown) => {
+        log.error('recording pipeline outputs failed', { jobId, error: err instanceof ActivityFailure ? err.cause?.message : String(err) });
+        return { problems: ['the pipeline outputs could not be recorded; see the worker log'] };
+      });
+      // What was missing or wrong in the outputs, for the API to show where no row could be written.
+      if (recorded.problems.length > 0) upsertMemo({ outputProblems: recorded.problems });
     }
     if (result.exit.status === 'succeeded') return await finish('COMPLETED');
     return await finish('FAILED', result.exit.status === 'failed' ? result.exit.errorTail : undefined);

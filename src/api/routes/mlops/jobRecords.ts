@@ -1,5 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
-import { JobMetrics, JobTokenUsage } from '../../../models/index.js';
+import { JobMetrics, JobTokenUsage, type Job } from '../../../models/index.js';
+import { readMemo } from '../../../temporal/memo.js';
+import { jobWorkflowId } from '../../../temporal/workflowIds.js';
 import type { ApiDeps } from '../../deps.js';
 import { createRouter } from '../../router.js';
 import { IdParam, problem } from '../../schemas/common.js';
@@ -29,18 +31,30 @@ const metrics = createRoute({
 
 /** Both rows are written when the job's pipeline outputs are ingested, so a 404 on them says "not yet". */
 export function jobRecordRoutes(deps: ApiDeps) {
-  const { knex } = deps;
+  const { knex, client, config } = deps;
+
+  /** Why there is no row: the problems the job's workflow found in the pipeline's outputs, if any. */
+  async function outputProblems(job: Job): Promise<string> {
+    const memo = await readMemo(client, jobWorkflowId(config.TEMPORAL_WORKFLOW_ID_PREFIX, job.id));
+    const problems = Array.isArray(memo.outputProblems) ? (memo.outputProblems as string[]) : [];
+    return problems.length ? `; the pipeline's outputs had these problems: ${problems.join('; ')}` : '';
+  }
+
   return createRouter()
     .openapi(tokenUsage, async (c) => {
       const job = await jobOr404(c.req.valid('param').jobId);
       const row = await JobTokenUsage.query(knex).findById(job.id);
-      if (!row) throw notRecorded(`job ${job.id} (${job.status}) has no token usage recorded yet; it is recorded when its pipeline finishes`);
+      if (!row) {
+        throw notRecorded(`job ${job.id} (${job.status}) has no token usage recorded; it is recorded when its pipeline finishes${await outputProblems(job)}`);
+      }
       return c.json(toTokenUsageDto(row), 200);
     })
     .openapi(metrics, async (c) => {
       const job = await jobOr404(c.req.valid('param').jobId);
       const row = await JobMetrics.query(knex).findById(job.id);
-      if (!row) throw notRecorded(`job ${job.id} (${job.status}) has no metrics recorded yet; they are recorded when its pipeline finishes`);
+      if (!row) {
+        throw notRecorded(`job ${job.id} (${job.status}) has no metrics recorded; they are recorded when its pipeline finishes${await outputProblems(job)}`);
+      }
       return c.json(toJobMetricsDto(row), 200);
     });
 }

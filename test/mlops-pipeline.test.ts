@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { JobTokenUsage } from '../src/models/index.js';
+import { useSystem } from './helpers/system.js';
+import { waitFor } from './helpers/wait.js';
+
+// The pipeline writes token_usage.json in the real workflow's format; bad-* packages write a broken one.
+const tokens = JSON.stringify([
+  { tool_name: 'pre_process', model: null, input_tokens: null, output_tokens: null, total_tokens: null, duration_seconds: 0.5 },
+  { tool_name: 'investigate', model: 'llama-test', input_tokens: 10000, output_tokens: 2000, total_tokens: 12000, duration_seconds: 30 },
+  { tool_name: 'summarize_justifications', model: 'mistral-test', input_tokens: 500, output_tokens: 100, total_tokens: 600, duration_seconds: 2 },
+]);
+const system = useSystem({
+  PIPELINE_RUNNER: 'command',
+  PIPELINE_COMMAND: `case "$PACKAGE_NVR" in bad-*) printf '[{"tool_name": ' > "$TOKEN_METRICS_PATH";; *) printf '%s' '${tokens}' > "$TOKEN_METRICS_PATH";; esac`,
+});
+const report = 'https://docs.google.com/spreadsheets/d/r';
+
+async function runJob(packageNvr: string) {
+  const res = await system.request('/api/v1/jobs/simple', { method: 'POST', json: { packageNvr, inputSourceUrl: report } });
+  expect(res.status).toBe(201);
+  const { jobId } = await res.json();
+  return waitFor(`job ${jobId} to end`, async () => {
+    const job = await (await system.request(`/api/v1/jobs/${jobId}`)).json();
+    return ['COMPLETED', 'FAILED', 'CANCELLED'].includes(job.status) ? job : undefined;
+  });
+}
+
+describe('MLOps records written by the job workflow from real pipeline output files', () => {
+  it('costs a job at the prices in effect when it started, and flags the unpriced model', async () => {
+    const price = await system.request('/api/v1/pricing-models', {
+      method: 'POST',
+      json: { modelName: 'llama-test', provider: 'local', inputPricePer1k: 0.002, outputPricePer1k: 0.01, effectiveFrom: '2020-01-01T00:00:00Z' },
+    });
+    expect(price.status).toBe(201);
+    const job = await runJob('costed-1.0-1.el10');
+    expect(job.status).toBe('COMPLETED');
+
+    const usage = await (await system.request(`/api/v1/jobs/${job.jobId}/token-usage`)).json();
+    expect(usage).toMatchObject({ totalInputTokens: 10500, totalOutputTokens: 2100, totalTokens: 12600 });
+    // 10 × 0.002 + 2 × 0.01 for llama-test; mistral-test has no price and costs 0, flagged.
+    expect(usage.estimatedCost).toBeCloseTo(0.04, 10);
+    const nodes = usage.nodeBreakdown.nodes as { node: string; unpriced: boolean; pricingModelId: string | null }[];
+    expect(nodes.find((n) => n.node === 'summarize_justifications')?.unpriced).toBe(true);
+    expect(nodes.find((n) => n.node === 'investigate')?.pricingModelId).toEqual(expect.any(String));
+  });
+
+  it('a malformed output file neither fails the job nor loops: the API says what was wrong', async () => {
+    const job = await runJob('bad-1.0-1.el10');
+    expect(job.status).toBe('COMPLETED');
+    expect(await JobTokenUsage.query().findById(job.jobId)).toBeUndefined();
+    const res = await system.request(`/api/v1/jobs/${job.jobId}/token-usage`);
+    expect(res.status).toBe(404);
+    const problem = await res.json();
+    expect(problem.detail).toMatch(/token_usage\.json: malformed/);
+    const metrics = await system.request(`/api/v1/jobs/${job.jobId}/metrics`);
+    expect((await metrics.json()).detail).toMatch(/sast_ai_output\.xlsx: missing/);
+  });
+});
