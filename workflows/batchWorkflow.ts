@@ -19,7 +19,6 @@ import { jobWorkflowId } from '../src/temporal/workflowIds.js';
 import {
   batchProgressQuery,
   cancelSignal,
-  jobFinishedSignal,
   type CancelRequest,
   type PipelineActivityOptions,
 } from './definitions.js';
@@ -33,8 +32,8 @@ export interface BatchWorkflowInput {
   /** TEMPORAL_WORKFLOW_ID_PREFIX, for the children's ids. */
   workflowIdPrefix: string;
   pipeline: PipelineActivityOptions;
-  /** Carried over continue-as-new. */
-  carried?: { pending: number[]; running: number[]; cancelledBy?: CancelRequest };
+  /** The jobs not started yet, carried over continue-as-new. */
+  pending?: number[];
 }
 
 export interface BatchWorkflowResult {
@@ -49,25 +48,21 @@ const { prepareBatch, finishBatch, cancelBatch } = proxyActivities<Activities>({
 });
 
 /** Keeps every run's history far below Temporal's limits, whatever the batch size. */
-const HISTORY_EVENTS_PER_RUN = 4000;
-/** How long a cancelled batch waits for its running jobs to confirm that they stopped. */
-const CANCEL_CONFIRMATION_TIMEOUT = '10 minutes';
+const HISTORY_EVENTS_PER_RUN = 2000;
 
 /**
  * A batch: read its input, create its jobs, run one child workflow per job through a sliding window of at
  * most maxParallelJobs, and end by the rules of finalBatchStatus — or CANCELLED, which nothing overwrites.
+ * A long batch continues as new once its running jobs have ended, so each run awaits only its own children.
  */
 export async function batchWorkflow(input: BatchWorkflowInput): Promise<BatchWorkflowResult> {
-  const { batchId } = input;
-  const running = new Set<number>(input.carried?.running ?? []);
-  let pending: number[] | undefined = input.carried?.pending;
-  let cancelledBy = input.carried?.cancelledBy;
+  const { batchId, workflowIdPrefix } = input;
+  const running = new Set<number>();
+  let pending = input.pending;
+  let cancelledBy: CancelRequest | undefined;
 
   setHandler(cancelSignal, (request) => {
     cancelledBy ??= request;
-  });
-  setHandler(jobFinishedSignal, ({ jobId }) => {
-    running.delete(jobId);
   });
   setHandler(batchProgressQuery, () => ({
     batchId,
@@ -75,6 +70,30 @@ export async function batchWorkflow(input: BatchWorkflowInput): Promise<BatchWor
     runningJobs: [...running],
     cancelRequested: cancelledBy ?? null,
   }));
+
+  /**
+   * Outside the batch's cancellation scope: a cancelled batch tells its running jobs itself (with who and why)
+   * and still learns when each has ended, rather than Temporal abandoning or cancelling them for it.
+   */
+  async function startJob(jobId: number): Promise<void> {
+    running.add(jobId);
+    const child = await CancellationScope.nonCancellable(() => startChild(jobWorkflow, {
+      workflowId: jobWorkflowId(workflowIdPrefix, jobId),
+      args: [{ jobId, pipeline: input.pipeline }],
+      // A terminated batch leaves its jobs to finish and record how they ended.
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      typedSearchAttributes: [
+        { key: SastJobId, value: jobId },
+        { key: SastBatchId, value: batchId },
+        { key: SastStatus, value: 'PENDING' },
+      ],
+      staticSummary: `Job ${jobId} of batch ${batchId}`,
+    }));
+    void child
+      .result()
+      .catch(() => undefined) // a job that failed or was cancelled has recorded that itself
+      .finally(() => running.delete(jobId));
+  }
 
   async function stopEverything(): Promise<BatchWorkflowResult> {
     return CancellationScope.nonCancellable(async () => {
@@ -84,12 +103,12 @@ export async function batchWorkflow(input: BatchWorkflowInput): Promise<BatchWor
       const request = cancelledBy ?? { operator: 'temporal', reason: 'workflow cancellation requested' };
       await Promise.all(
         [...running].map((jobId) =>
-          getExternalWorkflowHandle(jobWorkflowId(input.workflowIdPrefix, jobId))
+          getExternalWorkflowHandle(jobWorkflowId(workflowIdPrefix, jobId))
             .signal(cancelSignal, request)
             .catch(() => running.delete(jobId)),
         ),
       );
-      await condition(() => running.size === 0, CANCEL_CONFIRMATION_TIMEOUT);
+      await condition(() => running.size === 0);
       return { batchId, status: 'CANCELLED' };
     });
   }
@@ -108,30 +127,20 @@ export async function batchWorkflow(input: BatchWorkflowInput): Promise<BatchWor
       upsertMemo({ totalJobs: pending.length, skippedRows: prepared.skippedRows });
     }
 
+    const canStartAnother = () => running.size < input.maxParallelJobs || cancelledBy !== undefined;
     while (pending.length > 0 && !cancelledBy) {
-      await condition(() => running.size < input.maxParallelJobs || cancelledBy !== undefined);
-      if (cancelledBy) break;
-      const jobId = pending.shift()!;
-      // Counted as running before it starts: a fast job may report back within the same activation.
-      running.add(jobId);
-      await startChild(jobWorkflow, {
-        workflowId: jobWorkflowId(input.workflowIdPrefix, jobId),
-        args: [{ jobId, batchWorkflowId: workflowInfo().workflowId, pipeline: input.pipeline }],
-        // Children outlive this run when it continues as new; they report back by workflow id.
-        parentClosePolicy: ParentClosePolicy.ABANDON,
-        typedSearchAttributes: [
-          { key: SastJobId, value: jobId },
-          { key: SastBatchId, value: batchId },
-          { key: SastStatus, value: 'PENDING' },
-        ],
-        staticSummary: `Job ${jobId} of batch ${batchId}`,
-      });
       if (workflowInfo().historyLength > HISTORY_EVENTS_PER_RUN || workflowInfo().continueAsNewSuggested) {
+        await condition(() => running.size === 0 || cancelledBy !== undefined);
+        if (cancelledBy) break;
         await condition(allHandlersFinished);
-        return await continueAsNew<typeof batchWorkflow>({ ...input, carried: { pending, running: [...running], cancelledBy } });
+        return await continueAsNew<typeof batchWorkflow>({ ...input, pending });
       }
+      await condition(canStartAnother);
+      if (cancelledBy) break;
+      // Every free slot at once: their start commands leave in one workflow task, not one task per job.
+      const next = pending.splice(0, input.maxParallelJobs - running.size);
+      await Promise.all(next.map(startJob));
     }
-    if (cancelledBy) return await stopEverything();
 
     await condition(() => running.size === 0 || cancelledBy !== undefined);
     if (cancelledBy) return await stopEverything();
@@ -142,7 +151,6 @@ export async function batchWorkflow(input: BatchWorkflowInput): Promise<BatchWor
   } catch (err) {
     if (isCancellation(err)) {
       await stopEverything();
-      throw err;
     }
     throw err;
   }

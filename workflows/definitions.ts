@@ -7,11 +7,6 @@ export interface CancelRequest {
   reason: string;
 }
 
-export interface JobFinished {
-  jobId: number;
-  status: string;
-}
-
 export interface PipelineActivityOptions {
   taskQueue: string;
   heartbeatTimeoutMs: number;
@@ -20,8 +15,6 @@ export interface PipelineActivityOptions {
 
 /** Sent by the API to a batch or a job; same effect as a cancellation from the Temporal UI, plus who and why. */
 export const cancelSignal = defineSignal<[CancelRequest]>('cancel');
-/** Sent by a job workflow to its batch, found by workflow id so that it reaches the batch after continue-as-new. */
-export const jobFinishedSignal = defineSignal<[JobFinished]>('jobFinished');
 /** Sent by the pipeline activity once the pipeline has a slot and has started. */
 export const pipelineStartedSignal = defineSignal<[{ runUrl: string | null }]>('pipelineStarted');
 

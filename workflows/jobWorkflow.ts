@@ -1,7 +1,6 @@
 import {
   ActivityFailure,
   CancellationScope,
-  getExternalWorkflowHandle,
   isCancellation,
   log,
   proxyActivities,
@@ -14,7 +13,6 @@ import type { createActivities } from '../activities/index.js';
 import { SastBatchId, SastJobId, SastPackageName, SastPackageNvr, SastStatus, SastSubmittedBy } from '../src/temporal/searchAttributes.js';
 import {
   cancelSignal,
-  jobFinishedSignal,
   jobStatusQuery,
   pipelineStartedSignal,
   type CancelRequest,
@@ -25,8 +23,6 @@ type Activities = ReturnType<typeof createActivities>;
 
 export interface JobWorkflowInput {
   jobId: number;
-  /** Set when the job runs inside a batch: the batch is told when the job ends. */
-  batchWorkflowId?: string;
   pipeline: PipelineActivityOptions;
 }
 
@@ -100,11 +96,6 @@ export async function jobWorkflow(input: JobWorkflowInput): Promise<JobWorkflowR
         snapshot = await finishJob(jobId, to);
       }
       setStatus(snapshot.status);
-      if (input.batchWorkflowId) {
-        await getExternalWorkflowHandle(input.batchWorkflowId)
-          .signal(jobFinishedSignal, { jobId, status: snapshot.status })
-          .catch((err) => log.warn('batch not told of job end', { jobId, error: String(err) }));
-      }
       return snapshot.status;
     });
     return { jobId, status: final, failure, cancelledBy };

@@ -11,11 +11,10 @@ import type { ApiDeps } from '../deps.js';
 import { toBatchResponse, toJobResponse } from '../mappers.js';
 import { badRequest, conflict, HttpProblem, notFound } from '../problem.js';
 import { createRouter } from '../router.js';
-import { IdParam, PageQuery, problem } from '../schemas/common.js';
+import { IdParam, json, jsonBody, PageQuery, problem } from '../schemas/common.js';
 import { BatchListQuery, JobBatchResponseSchema, JobBatchSubmissionSchema } from '../schemas/batches.js';
 import { CancelRequestSchema, JobResponseSchema } from '../schemas/jobs.js';
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 const BatchIdParam = IdParam('batchId');
 
 const submit = createRoute({
@@ -23,7 +22,7 @@ const submit = createRoute({
   path: '/job-batches',
   tags: ['job-batches'],
   summary: 'Submit a batch: a Google Sheet or CSV of NVRs, or an inline list of jobs',
-  request: { body: { required: true, content: { 'application/json': { schema: JobBatchSubmissionSchema } } } },
+  request: { body: jsonBody(JobBatchSubmissionSchema) },
   responses: {
     201: json(JobBatchResponseSchema, 'The batch was recorded and its workflow started'),
     400: problem('Invalid input; nothing was written'),
@@ -64,7 +63,7 @@ const cancel = createRoute({
   path: '/job-batches/{batchId}/cancel',
   tags: ['job-batches'],
   summary: 'Cancel a batch: no further job starts, running pipelines are stopped, the batch ends CANCELLED',
-  request: { params: BatchIdParam, body: { required: false, content: { 'application/json': { schema: CancelRequestSchema } } } },
+  request: { params: BatchIdParam, body: jsonBody(CancelRequestSchema, false) },
   responses: {
     200: json(JobBatchResponseSchema, 'The batch, now CANCELLED'),
     404: problem('No such batch'),

@@ -8,17 +8,16 @@ import type { ApiDeps } from '../deps.js';
 import { toJobResponse } from '../mappers.js';
 import { badRequest, conflict, HttpProblem, notFound } from '../problem.js';
 import { createRouter } from '../router.js';
-import { IdParam, problem } from '../schemas/common.js';
+import { IdParam, json, jsonBody, problem } from '../schemas/common.js';
 import { CancelRequestSchema, JobCreationSchema, JobListQuery, JobResponseSchema } from '../schemas/jobs.js';
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 
 const createJob = createRoute({
   method: 'post',
   path: '/jobs/simple',
   tags: ['jobs'],
   summary: 'Submit one package for analysis',
-  request: { body: { required: true, content: { 'application/json': { schema: JobCreationSchema } } } },
+  request: { body: jsonBody(JobCreationSchema) },
   responses: {
     201: json(JobResponseSchema, 'A new job was created and its workflow started'),
     200: json(JobResponseSchema, 'The same NVR and input type already completed (isCachedResult) or is running (isExistingRun)'),
@@ -53,7 +52,7 @@ const cancelJobRoute = createRoute({
   path: '/jobs/{jobId}/cancel',
   tags: ['jobs'],
   summary: 'Cancel a job: its running pipeline is stopped and it ends CANCELLED',
-  request: { params: JobIdParam, body: { required: false, content: { 'application/json': { schema: CancelRequestSchema } } } },
+  request: { params: JobIdParam, body: jsonBody(CancelRequestSchema, false) },
   responses: {
     200: json(JobResponseSchema, 'The job, now CANCELLED'),
     404: problem('No such job'),

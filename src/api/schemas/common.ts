@@ -13,6 +13,9 @@ export const ProblemSchema = z
 
 export const problemContent = { 'application/problem+json': { schema: ProblemSchema } };
 export const problem = (description: string) => ({ description, content: problemContent });
+/** A JSON response of a route, and a JSON request body. */
+export const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+export const jsonBody = <T extends z.ZodType>(schema: T, required = true) => ({ required, content: { 'application/json': { schema } } });
 
 const positiveId = (name: string) =>
   z.coerce

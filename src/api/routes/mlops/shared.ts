@@ -1,10 +1,8 @@
-import { z } from '@hono/zod-openapi';
 import { MlopsConflictError, MlopsInputError, MlopsNotFoundError } from '../../../mlops/errors.js';
 import { Job, JobBatch } from '../../../models/index.js';
 import { conflict, HttpProblem, notFound } from '../../problem.js';
 
-export const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
-export const jsonBody = <T extends z.ZodType>(schema: T, required = true) => ({ required, content: { 'application/json': { schema } } });
+export { json, jsonBody } from '../../schemas/common.js';
 
 /** The MLOps write errors as problems; their messages already name the field or the conflicting record. */
 export function asProblem(error: unknown): unknown {
