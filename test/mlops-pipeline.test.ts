@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { JobTokenUsage } from '../src/models/index.js';
 import { useSystem } from './helpers/system.js';
@@ -11,7 +12,11 @@ const tokens = JSON.stringify([
 ]);
 const system = useSystem({
   PIPELINE_RUNNER: 'command',
-  PIPELINE_COMMAND: `case "$PACKAGE_NVR" in bad-*) printf '[{"tool_name": ' > "$TOKEN_METRICS_PATH";; *) printf '%s' '${tokens}' > "$TOKEN_METRICS_PATH";; esac`,
+  PIPELINE_COMMAND: [
+    `case "$PACKAGE_NVR" in bad-*) printf '[{"tool_name": ' > "$TOKEN_METRICS_PATH";; *) printf '%s' '${tokens}' > "$TOKEN_METRICS_PATH";; esac`,
+    // A wrapper reporting the inputs it read, with their MD5s, where the orchestrator asks for them.
+    `printf '[{"type":"sast_report","url":"%s","md5":"%s","size":6}]' "$INPUT_REPORT_FILE_PATH" "$(printf 'report' | md5sum | cut -d' ' -f1)" > "$INPUT_ARTIFACTS_PATH"`,
+  ].join('; '),
 });
 const report = 'https://docs.google.com/spreadsheets/d/r';
 
@@ -26,6 +31,27 @@ async function runJob(packageNvr: string) {
 }
 
 describe('MLOps records written by the job workflow from real pipeline output files', () => {
+  it("records a batch's inputs, with the hashes its pipeline reports, and its outputs in the batch's lineage", async () => {
+    const res = await system.request('/api/v1/job-batches', {
+      method: 'POST',
+      json: { jobs: [{ packageNvr: 'lineage-1.0-1.el10', inputSourceUrl: 'https://reports.example/lineage.sarif' }] },
+    });
+    const { batchId } = await res.json();
+    const batch = await waitFor('the batch to end', async () => {
+      const b = await (await system.request(`/api/v1/job-batches/${batchId}`)).json();
+      return b.status === 'PROCESSING' ? undefined : b;
+    });
+    expect(batch.status).toBe('COMPLETED');
+    const lineage = await (await system.request(`/api/v1/job-batches/${batchId}/lineage`)).json();
+    const entries = JSON.stringify(lineage);
+    expect(entries).toContain('https://reports.example/lineage.sarif');
+    const artifactId = `md5-${createHash('md5').update('report').digest('hex')}`;
+    const artifact = await (await system.request(`/api/v1/data-artifacts/${artifactId}`)).json();
+    expect(artifact).toMatchObject({ artifactType: 'sast_report', dvcHash: createHash('md5').update('report').digest('hex') });
+    expect(artifact.metadata.hashSource).toBe('pipeline-reported');
+    expect(entries).toContain('token_usage');
+  });
+
   it('costs a job at the prices in effect when it started, and flags the unpriced model', async () => {
     const price = await system.request('/api/v1/pricing-models', {
       method: 'POST',

@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { recordArtifact, type ArtifactType } from './artifacts.js';
@@ -6,9 +7,11 @@ import { linkBatchArtifacts } from './lineage.js';
 import { writeJobMetrics, type GroundTruth, type JobMetricsSummary } from './metrics.js';
 import {
   EXCEL_REPORT_FILE,
+  INPUT_ARTIFACTS_FILE,
   TOKEN_USAGE_FILE,
   WORKFLOW_METRICS_FILE,
   parseExcelReport,
+  parseInputArtifacts,
   parseTokenUsage,
   parseWorkflowMetrics,
   readOutputFile,
@@ -57,6 +60,14 @@ const ingestInput = z.object({
   outputDir: z.string().min(1),
 });
 
+function fileNameOf(url: string): string {
+  try {
+    return basename(new URL(url, 'file:///').pathname);
+  } catch {
+    return '';
+  }
+}
+
 async function parseIf<T>(bytes: Buffer | null, parse: (b: Buffer) => Parsed<T> | Promise<Parsed<T>>): Promise<Parsed<T>> {
   return bytes ? parse(bytes) : { value: null, problems: [] };
 }
@@ -70,7 +81,15 @@ export async function ingestJobOutputs(db: Knex, request: IngestInput): Promise<
     parseIf(tokenFile ?? null, parseTokenUsage),
     parseIf(metricsFile ?? null, parseWorkflowMetrics),
   ]);
-  const fileProblems = [...files.flatMap((f) => f.problems), ...excel.problems, ...usage.problems, ...workflowMetrics.problems];
+  const manifest = await readOutputFile(input.outputDir, INPUT_ARTIFACTS_FILE);
+  const reportedInputs = await parseIf(manifest.bytes, parseInputArtifacts);
+  const fileProblems = [
+    ...files.flatMap((f) => f.problems),
+    ...excel.problems,
+    ...usage.problems,
+    ...workflowMetrics.problems,
+    ...reportedInputs.problems,
+  ];
 
   const sheetMatrix = excel.value?.confusionMatrix;
   const groundTruth: GroundTruth | null = workflowMetrics.value
@@ -117,13 +136,24 @@ export async function ingestJobOutputs(db: Knex, request: IngestInput): Promise<
       });
       artifacts.push({ type: spec.type, file: spec.file, artifactId });
     }
-    if (input.batchId != null && artifacts.length) {
-      const batchId = input.batchId;
-      await linkBatchArtifacts(
-        trx,
-        batchId,
-        artifacts.map((a) => ({ artifactId: a.artifactId, role: 'output' as const, artifactType: a.type, jobId: input.jobId })),
-      );
+    // Inputs the orchestrator did not read itself carry the hash the pipeline reports.
+    const inputs: { artifactId: string; type: ArtifactType }[] = [];
+    for (const reported of reportedInputs.value ?? []) {
+      const { artifactId } = await recordArtifact(trx, {
+        type: reported.type,
+        name: fileNameOf(reported.url) || reported.type,
+        reportedHash: reported.md5,
+        url: reported.url,
+        ...(reported.size !== null ? { size: reported.size } : {}),
+        metadata: { jobId: input.jobId },
+      });
+      inputs.push({ artifactId, type: reported.type });
+    }
+    if (input.batchId != null && artifacts.length + inputs.length > 0) {
+      await linkBatchArtifacts(trx, input.batchId, [
+        ...inputs.map((a) => ({ artifactId: a.artifactId, role: 'input' as const, artifactType: a.type, jobId: input.jobId })),
+        ...artifacts.map((a) => ({ artifactId: a.artifactId, role: 'output' as const, artifactType: a.type, jobId: input.jobId })),
+      ]);
     }
 
     return {

@@ -286,3 +286,36 @@ export async function parseExcelReport(bytes: Buffer): Promise<Parsed<ExcelRepor
     problems: [...report.problems, ...matrix.problems],
   };
 }
+
+// ---------------------------------------------------------------- input_artifacts.json
+
+/**
+ * Our convention for the inputs a run read but the orchestrator did not (the SAST report, the known-false-
+ * positives file, the ground truth): `[{"type", "url", "md5", "size"?}]`, written by the pipeline or its
+ * wrapper at $INPUT_ARTIFACTS_PATH. The sast-ai-workflow itself does not write it, so its absence is no problem.
+ */
+export const INPUT_ARTIFACTS_FILE = OUTPUT_FILES.inputArtifacts;
+
+export interface ReportedInput {
+  type: 'sast_report' | 'known_false_positives' | 'ground_truth';
+  url: string;
+  md5: string;
+  size: number | null;
+}
+
+const reportedInput = z.object({
+  type: z.enum(['sast_report', 'known_false_positives', 'ground_truth']),
+  url: z.string().trim().min(1).max(500),
+  md5: z.string().regex(/^[0-9a-fA-F]{32}$/, 'must be 32 hex digits (an MD5)'),
+  size: z.number().int().nonnegative().nullish(),
+});
+
+export function parseInputArtifacts(bytes: Buffer): Parsed<ReportedInput[]> {
+  const json = parseJson(INPUT_ARTIFACTS_FILE, bytes);
+  if (json.value === null) return { value: null, problems: json.problems };
+  const parsed = z.array(reportedInput).safeParse(json.value);
+  if (!parsed.success) {
+    return { value: null, problems: [{ file: INPUT_ARTIFACTS_FILE, problem: 'malformed', detail: describeIssues(parsed.error) }] };
+  }
+  return { value: parsed.data.map((e) => ({ ...e, md5: e.md5.toLowerCase(), size: e.size ?? null })), problems: [] };
+}

@@ -34,6 +34,7 @@ export function pipelineEnv(job: PipelineJob, outputDir: string, parentEnv: Node
     OUTPUT_FILE_PATH: paths.excelReportPath,
     TOKEN_METRICS_PATH: paths.tokenUsagePath,
     WORKFLOW_JSON_OUTPUT: paths.workflowMetricsPath,
+    INPUT_ARTIFACTS_PATH: paths.inputArtifactsPath,
     SAST_JOB_ID: String(job.jobId),
     SAST_BATCH_ID: job.batchId === null ? '' : String(job.batchId),
     PACKAGE_NVR: job.packageNvr,

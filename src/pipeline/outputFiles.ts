@@ -6,6 +6,8 @@ export const OUTPUT_FILES = {
   excelReport: 'sast_ai_output.xlsx',
   tokenUsage: 'token_usage.json',
   workflowMetrics: 'workflow_metrics.json',
+  /** Our convention, not the workflow's: the inputs a run read, with their MD5s (docs/mlops.md). */
+  inputArtifacts: 'input_artifacts.json',
   stdoutLog: 'stdout.log',
   stderrLog: 'stderr.log',
 } as const;
@@ -16,5 +18,6 @@ export function outputPaths(dir: string): PipelineOutputs {
     excelReportPath: join(dir, OUTPUT_FILES.excelReport),
     tokenUsagePath: join(dir, OUTPUT_FILES.tokenUsage),
     workflowMetricsPath: join(dir, OUTPUT_FILES.workflowMetrics),
+    inputArtifactsPath: join(dir, OUTPUT_FILES.inputArtifacts),
   };
 }

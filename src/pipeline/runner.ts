@@ -42,6 +42,7 @@ export interface PipelineOutputs {
   excelReportPath: string;
   tokenUsagePath: string;
   workflowMetricsPath: string;
+  inputArtifactsPath: string;
 }
 
 export type Heartbeat = (progress: Record<string, unknown>) => void;

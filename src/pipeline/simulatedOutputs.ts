@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
-import type { PipelineOutputs } from './runner.js';
+import type { PipelineJob, PipelineOutputs } from './runner.js';
 
 /**
  * Made-up but well-formed sast-ai-workflow outputs (anchors §2.4–§2.6), fixed by the package NVR alone, so
@@ -252,12 +252,35 @@ async function writeExcelReport(path: string, outputs: SimulatedOutputs): Promis
       ['F1 Score', m.f1_score],
     ]);
   }
-  await workbook.xlsx.writeFile(path);
+  // Stored, not deflated: a simulated report is small, and skipping compression cuts writing and reading it back by about a third.
+  await workbook.xlsx.writeFile(path, { zip: { compression: 'STORE' } });
 }
 
-export async function writeSimulatedOutputs(outputs: SimulatedOutputs, paths: PipelineOutputs): Promise<void> {
+export interface InputArtifactEntry {
+  type: 'sast_report' | 'known_false_positives' | 'ground_truth';
+  url: string;
+  md5: string;
+}
+
+/**
+ * The inputs a simulated run stands for, as a real pipeline would report them in input_artifacts.json: the
+ * job's report and known-false-positives URLs, and the ground truth when there is one. Nothing is downloaded,
+ * so each hash is that of a stand-in content fixed by the URL.
+ */
+export function simulatedInputs(job: PipelineJob, outputs: SimulatedOutputs): InputArtifactEntry[] {
+  const entry = (type: InputArtifactEntry['type'], url: string | null) =>
+    url ? [{ type, url, md5: createHash('md5').update(`simulated ${type}: ${url}`).digest('hex') }] : [];
+  return [
+    ...entry('sast_report', job.inputReportUrl),
+    ...entry('known_false_positives', job.useKnownFalsePositiveFile ? job.falsePositivesUrl : null),
+    ...entry('ground_truth', outputs.workflowMetrics ? (job.humanVerifiedFilePath ?? `simulated://ground-truth/${job.packageNvr}`) : null),
+  ];
+}
+
+export async function writeSimulatedOutputs(outputs: SimulatedOutputs, paths: PipelineOutputs, job?: PipelineJob): Promise<void> {
   const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
   await writeFile(paths.tokenUsagePath, json(outputs.tokenUsage));
   if (outputs.workflowMetrics) await writeFile(paths.workflowMetricsPath, json(outputs.workflowMetrics));
+  if (job) await writeFile(paths.inputArtifactsPath, json(simulatedInputs(job, outputs)));
   await writeExcelReport(paths.excelReportPath, outputs);
 }

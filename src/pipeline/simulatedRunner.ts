@@ -10,7 +10,7 @@ import type { Heartbeat, PipelineExit, PipelineJob, PipelineOutputs, PipelineRun
 import { simulatedOutputsFor, simulatedRunFails, writeSimulatedOutputs } from './simulatedOutputs.js';
 
 interface SimulatedRun {
-  packageNvr: string;
+  job: PipelineJob;
   abort: AbortController;
 }
 
@@ -42,7 +42,7 @@ export class SimulatedRunner implements PipelineRunner {
       runUrl: null,
       resources: { kind: 'simulated' },
     };
-    this.runs.add(run, { packageNvr: job.packageNvr, abort: new AbortController() });
+    this.runs.add(run, { job, abort: new AbortController() });
     return run;
   }
 
@@ -60,15 +60,15 @@ export class SimulatedRunner implements PipelineRunner {
       stop();
       this.runs.delete(run);
     }
-    if (simulatedRunFails(local.packageNvr, this.config.SIMULATED_FAILURE_RATE)) {
+    if (simulatedRunFails(local.job.packageNvr, this.config.SIMULATED_FAILURE_RATE)) {
       return {
         status: 'failed',
         exitCode: null,
         signal: null,
-        errorTail: `simulated failure for ${local.packageNvr} (SIMULATED_FAILURE_RATE=${this.config.SIMULATED_FAILURE_RATE})`,
+        errorTail: `simulated failure for ${local.job.packageNvr} (SIMULATED_FAILURE_RATE=${this.config.SIMULATED_FAILURE_RATE})`,
       };
     }
-    await writeSimulatedOutputs(simulatedOutputsFor(local.packageNvr), outputPaths(run.outputDir));
+    await writeSimulatedOutputs(simulatedOutputsFor(local.job.packageNvr), outputPaths(run.outputDir), local.job);
     return { status: 'succeeded' };
   }
 
