@@ -101,7 +101,3 @@ export async function cancelPendingJobsOfBatch(knex: Knex | Knex.Transaction, ba
     .update({ status: 'CANCELLED', cancelled_at: at, last_updated_at: at })
     .where({ job_batch_id: batchId, status: 'PENDING' });
 }
-
-export async function findJob(jobId: number): Promise<Job | undefined> {
-  return Job.query().findById(jobId).withGraphFetched('settings');
-}

@@ -14,6 +14,3 @@ export type JobBatchStatus = (typeof JOB_BATCH_STATUSES)[number];
 
 export const INPUT_SOURCE_TYPES = ['SARIF', 'GOOGLE_SHEET'] as const;
 export type InputSourceType = (typeof INPUT_SOURCE_TYPES)[number];
-
-export const TERMINAL_JOB_STATUSES: readonly JobStatus[] = ['COMPLETED', 'FAILED', 'CANCELLED'];
-export const TERMINAL_BATCH_STATUSES: readonly JobBatchStatus[] = JOB_BATCH_STATUSES.filter((s) => s !== 'PROCESSING');

@@ -4,7 +4,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities/index.js';
 import { pipelineTaskQueue } from './client.js';
 
-const WORKFLOWS_PATH = fileURLToPath(new URL(`../../workflows/index${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
+export const WORKFLOWS_PATH = fileURLToPath(new URL(`../../workflows/index${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
 
 export interface Workers {
   run(): Promise<void>;
@@ -48,5 +48,3 @@ export async function createWorkers(deps: ActivityDeps, options: { workflowBundl
     },
   };
 }
-
-export { WORKFLOWS_PATH };
