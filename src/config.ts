@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import packageJson from '../package.json' with { type: 'json' };
 import { z } from 'zod';
 
 /** The one place that reads the environment. Everything else receives a Config. */
@@ -26,7 +26,6 @@ export const configSchema = z
     TEMPORAL_UI_URL: httpUrl.default('http://127.0.0.1:8233'),
     PORT: z.coerce.number().int().min(0).max(65535).default(8080),
     HOST: z.string().min(1).default('0.0.0.0'),
-    PUBLIC_BASE_URL: httpUrl.optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     CORS_ORIGINS: z.string().default('*'),
     MAX_BODY_BYTES: positiveInt.default(1024 * 1024),
@@ -72,13 +71,12 @@ export type Config = z.infer<typeof configSchema> & { APP_VERSION: string };
 
 export class ConfigError extends Error {}
 
-const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 export const APP_VERSION = packageJson.version;
 
 /** Parses the environment; an error names each wrong variable on one line. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const blankAsUnset = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const result = configSchema.safeParse(blankAsUnset);
+function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.output<S> {
+  const blankAsUnset = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')) as Record<string, string>;
+  const result = schema.safeParse(blankAsUnset);
   if (!result.success) {
     const problems = result.error.issues.map((i) => {
       const name = String(i.path[0] ?? 'environment');
@@ -86,7 +84,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     });
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }
-  return { ...result.data, APP_VERSION };
+  return result.data;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return { ...parseEnv(configSchema, env), APP_VERSION };
+}
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+/** `npm run dev` only: where it keeps its data and on which ports it starts PostgreSQL and Temporal. */
+export const devConfigSchema = z.object({
+  /** Relative to the project root. */
+  DEV_DATA_DIR: z.string().min(1).default('.data'),
+  DEV_POSTGRES_PORT: port.default(54329),
+  DEV_TEMPORAL_PORT: port.default(7233),
+  DEV_TEMPORAL_UI_PORT: port.default(8233),
+});
+
+export type DevConfig = z.infer<typeof devConfigSchema>;
+
+export function loadDevConfig(env: NodeJS.ProcessEnv = process.env): DevConfig {
+  return parseEnv(devConfigSchema, env);
 }
 
 /** Non-secret configuration that shapes a run's results; hashed into execution_context.config_version. */

@@ -10,13 +10,15 @@ async function main(): Promise<void> {
   setLogLevel(config.LOG_LEVEL);
   const running = await runServices(config, { api: role !== 'worker', worker: role !== 'api' });
   stopOnSignals(running.stop);
+  // A worker that started in the background and failed for good ends the process like a failed start.
+  await running.done;
 }
 
 main().catch((err: unknown) => {
   if (err instanceof ConfigError) {
     console.error(err.message);
   } else {
-    logger.fatal({ err }, 'start-up failed');
+    logger.fatal({ err }, 'stopped on an error');
   }
   process.exit(1);
 });

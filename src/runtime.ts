@@ -1,5 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { serve } from '@hono/node-server';
 import type { Client } from '@temporalio/client';
+import { TransportError } from '@temporalio/worker';
 import type { Knex } from 'knex';
 import { createApp } from './api/app.js';
 import type { Config } from './config.js';
@@ -62,21 +64,42 @@ export async function startWorker(config: Config, services: Services): Promise<R
 }
 
 /**
+ * Starts the worker once Temporal can be reached: until then the process stays up (its API reporting Temporal
+ * DOWN) instead of failing, so that an orchestrator such as Kubernetes sees a live process with a clear health.
+ */
+async function startWorkerWhenReachable(config: Config, services: Services, stopped: AbortSignal): Promise<Running | undefined> {
+  for (let attempt = 1; !stopped.aborted; attempt++) {
+    try {
+      return await startWorker(config, services);
+    } catch (err) {
+      if (!(err instanceof TransportError)) throw err;
+      const retryInMs = Math.min(30_000, 500 * 2 ** attempt);
+      logger.warn({ err: err.message, address: config.TEMPORAL_ADDRESS, retryInMs }, 'worker cannot reach Temporal; retrying');
+      await sleep(retryInMs, undefined, { signal: stopped }).catch(() => undefined);
+    }
+  }
+  return undefined;
+}
+
+/**
  * The API and/or the worker against configured services (they scale apart). The API applies pending
  * migrations first; knex's migration lock makes that safe with several replicas.
  */
 export async function runServices(config: Config, roles: { api: boolean; worker: boolean }): Promise<Running> {
   const services = await connectServices(config);
   if (roles.api && config.MIGRATE_ON_START) await services.knex.migrate.latest();
-  const worker = roles.worker ? await startWorker(config, services) : undefined;
+  const stopping = new AbortController();
   const api = roles.api ? await startApi(config, services) : undefined;
+  const worker = roles.worker ? startWorkerWhenReachable(config, services, stopping.signal) : undefined;
+  if (!roles.api) await worker;
   return {
     apiUrl: api?.apiUrl,
-    done: Promise.all([worker?.done, api?.done]).then(() => undefined),
+    done: Promise.all([worker?.then((w) => w?.done), api?.done]).then(() => undefined),
     // The API stops taking requests first, then the worker finishes its tasks, then the connections close.
     stop: async () => {
+      stopping.abort();
       await api?.stop();
-      await worker?.stop();
+      await (await worker)?.stop();
       await services.knex.destroy();
       await services.client.connection.close();
     },

@@ -1,5 +1,7 @@
+import { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
 import { Job, JobBatch } from '../src/models/index.js';
+import { WORKFLOWS_PATH } from '../src/temporal/worker.js';
 import { batchWorkflowId } from '../src/temporal/workflowIds.js';
 import { useFileServer } from './helpers/fileServer.js';
 import { useSystem } from './helpers/system.js';
@@ -117,5 +119,17 @@ describe('batches', () => {
     expect(description.status.name).toBe('COMPLETED');
     const attributes = Object.fromEntries(description.typedSearchAttributes.getAll().map((p) => [p.key.name, p.value]));
     expect(attributes).toMatchObject({ SastBatchId: batch!.id, SastStatus: 'COMPLETED_WITH_ERRORS', SastSubmittedBy: 'bob' });
+  });
+});
+
+describe('determinism', () => {
+  it('replays every batch and job history of this file with the current workflow code', async () => {
+    const histories = system.client.workflow.list({ query: `TaskQueue = '${system.config.TEMPORAL_TASK_QUEUE}'` }).intoHistories();
+    let replayed = 0;
+    for await (const result of Worker.runReplayHistories({ workflowsPath: WORKFLOWS_PATH }, histories)) {
+      expect(result.error, result.workflowId).toBeUndefined();
+      replayed += 1;
+    }
+    expect(replayed).toBe(10); // 4 batches and their 6 jobs
   });
 });

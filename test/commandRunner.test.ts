@@ -138,6 +138,7 @@ describe('CommandRunner', () => {
       OUTPUT_FILE_PATH: join(run.outputDir, 'sast_ai_output.xlsx'),
       TOKEN_METRICS_PATH: join(run.outputDir, 'token_usage.json'),
       WORKFLOW_JSON_OUTPUT: join(run.outputDir, 'workflow_metrics.json'),
+      INPUT_ARTIFACTS_PATH: join(run.outputDir, 'input_artifacts.json'),
       SAST_JOB_ID: '42',
       SAST_BATCH_ID: '7',
       PACKAGE_NVR: 'systemd-257-9.el10',
@@ -177,6 +178,7 @@ describe('CommandRunner', () => {
       excelReportPath: join(run.outputDir, 'sast_ai_output.xlsx'),
       tokenUsagePath: join(run.outputDir, 'token_usage.json'),
       workflowMetricsPath: join(run.outputDir, 'workflow_metrics.json'),
+      inputArtifactsPath: join(run.outputDir, 'input_artifacts.json'),
     });
     expect(await readFile(outputs.excelReportPath, 'utf8')).toBe('report\n');
   });

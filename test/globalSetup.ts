@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,6 +40,8 @@ export default async function setup(project: TestProject) {
   let databaseServerUrl = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL;
   // A data directory of this run's own, so that two test runs on one machine never share a server.
   const embeddedDir = databaseServerUrl ? undefined : mkdtempSync(join(tmpdir(), 'sast-test-pg-'));
+  // Under root, PostgreSQL runs as the postgres user, which must be able to enter the directory.
+  if (embeddedDir) chmodSync(embeddedDir, 0o755);
   const embedded = embeddedDir ? await startEmbeddedPostgres(embeddedDir, await freePort()) : undefined;
   databaseServerUrl ??= embedded!.url;
 

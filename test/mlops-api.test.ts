@@ -164,7 +164,7 @@ describe('job records', () => {
       const notYet = await call(`/jobs/${ids.j4}/${what}`);
       expect(notYet.status).toBe(404);
       expect(notYet.type).toContain('application/problem+json');
-      expect(notYet.body.detail).toMatch(new RegExp(`job ${ids.j4} \\(FAILED\\) has no (token usage|metrics) recorded yet`));
+      expect(notYet.body.detail).toMatch(new RegExp(`job ${ids.j4} \\(FAILED\\) has no (token usage|metrics) recorded`));
     }
     const badId = await call('/jobs/abc/metrics');
     expect(badId.status).toBe(400);

@@ -186,8 +186,11 @@ describe('SimulatedRunner', () => {
   it('writes no metrics and no confusion matrix without ground truth', async () => {
     const { exit, outputs } = await runToEnd(withoutGroundTruth);
     expect(exit).toEqual({ status: 'succeeded' });
-    expect((await readdir(outputs.dir)).sort()).toEqual(['sast_ai_output.xlsx', 'token_usage.json']);
+    expect((await readdir(outputs.dir)).sort()).toEqual(['input_artifacts.json', 'sast_ai_output.xlsx', 'token_usage.json']);
     expect(Object.keys(await sheetValues(outputs.excelReportPath))).toEqual(['AI report']);
+    const inputs = JSON.parse(await readFile(outputs.inputArtifactsPath, 'utf8')) as { type: string; md5: string }[];
+    expect(inputs.map((i) => i.type)).not.toContain('ground_truth');
+    expect(inputs.every((i) => /^[0-9a-f]{32}$/.test(i.md5))).toBe(true);
   });
 
   it('never fails at rate 0 and always fails, writing nothing, at rate 1', async () => {

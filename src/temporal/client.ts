@@ -1,8 +1,12 @@
 import { Client, Connection } from '@temporalio/client';
 import type { Config } from '../config.js';
 
+/**
+ * A client whose connection is made on first use: the API starts, and its health reports Temporal DOWN,
+ * while Temporal cannot be reached; calls succeed once it can.
+ */
 export async function connectClient(config: Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE'>): Promise<Client> {
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
   return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
 }
 

@@ -24,12 +24,22 @@ const route = createRoute({
   },
 });
 
-async function probe(check: () => Promise<unknown>): Promise<string> {
+const PROBE_TIMEOUT_MS = 3000;
+
+/** UP, or DOWN with the reason; never waits longer than PROBE_TIMEOUT_MS, so a health check answers while a dependency hangs. */
+async function probe(check: (deadline: number) => Promise<unknown>): Promise<string> {
+  const deadline = Date.now() + PROBE_TIMEOUT_MS;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${PROBE_TIMEOUT_MS / 1000} s`)), PROBE_TIMEOUT_MS);
+  });
   try {
-    await Promise.race([check(), new Promise((_, reject) => setTimeout(() => reject(new Error('timed out after 3 s')), 3000).unref())]);
+    await Promise.race([check(deadline), timeout]);
     return 'UP';
   } catch (err) {
     return `DOWN - ${err instanceof Error ? err.message : String(err)}`;
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -37,7 +47,9 @@ export function healthRoutes({ config, knex, client }: ApiDeps) {
   return createRouter().openapi(route, async (c) => {
     const [database, temporal] = await Promise.all([
       probe(() => knex.raw('SELECT 1')),
-      probe(() => client.workflowService.getSystemInfo({})),
+      // A deadline just after the probe's own ends the gRPC call and its retries, so that probes of an unreachable
+      // Temporal do not pile up, while the probe's message ("no answer within 3 s") is the one reported.
+      probe((deadline) => client.connection.withDeadline(deadline + 500, () => client.workflowService.getSystemInfo({}))),
     ]);
     const dependencies = { database, temporal };
     const up = Object.values(dependencies).every((v) => v === 'UP');
