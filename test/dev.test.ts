@@ -1,12 +1,12 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { jobWorkflowId } from '../src/temporal/workflowIds.js';
-import { freePort } from './globalSetup.js';
 import type { ApiResponse } from './helpers/system.js';
 import { waitFor } from './helpers/wait.js';
 
@@ -29,8 +29,30 @@ interface Dev {
   output(): string;
 }
 
+/**
+ * Free ports below Linux's ephemeral range (32768 and up), which the kernel never hands out to the processes that
+ * bind port 0 meanwhile (other test files' servers, the Temporal CLI's own HTTP and metrics ports): a port found
+ * free here stays free until npm run dev binds it.
+ */
+async function quietPorts(count: number): Promise<number[]> {
+  const ports: number[] = [];
+  while (ports.length < count) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (!ports.includes(port) && (await isFree(port))) ports.push(port);
+  }
+  return ports;
+}
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
 async function startDev(): Promise<Dev> {
-  const [postgresPort, temporalPort, uiPort, apiPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const [postgresPort, temporalPort, uiPort, apiPort] = await quietPorts(4);
   // Nothing configured: no DATABASE_URL, no TEMPORAL_ADDRESS.
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
