@@ -3,6 +3,7 @@ import { extname } from 'node:path';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities/index.js';
 import { pipelineTaskQueue } from './client.js';
+import { routeTemporalLogs } from './logging.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL(`../../workflows/index${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
 
@@ -17,6 +18,7 @@ export interface Workers {
  */
 export async function createWorkers(deps: ActivityDeps, options: { workflowBundle?: { code: string } } = {}): Promise<Workers> {
   const { config } = deps;
+  routeTemporalLogs(config.LOG_LEVEL);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const activities = createActivities(deps);
   const orchestration = await Worker.create({
