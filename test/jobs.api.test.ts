@@ -52,6 +52,18 @@ describe('single jobs through the API, on Temporal and PostgreSQL', () => {
     await jobStatus(job.jobId, ['COMPLETED']);
   });
 
+  it('lets an operator find every run of a package by its search attribute, as in the Temporal UI', async () => {
+    const query = `TaskQueue = '${system.config.TEMPORAL_TASK_QUEUE}' AND SastPackageName = 'systemd'`;
+    const runs = await waitFor('both systemd runs to be visible', async () => {
+      const found = [];
+      for await (const run of system.client.workflow.list({ query })) found.push(run);
+      return found.length === 2 ? found : undefined;
+    });
+    expect(runs.map((r) => r.workflowId).sort()).toEqual(
+      (await Job.query().where({ package_name: 'systemd' })).map((j) => jobWorkflowId(system.config.TEMPORAL_WORKFLOW_ID_PREFIX, j.id)).sort(),
+    );
+  });
+
   it('lists jobs newest first with filters, and 404s an unknown id', async () => {
     const list = await (await system.request('/api/v1/jobs?packageName=systemd&status=COMPLETED')).json();
     expect(list.length).toBe(2);
