@@ -84,6 +84,7 @@ describe('batches', () => {
     const batch = await finished(batchId);
     expect(batch).toMatchObject({ status: 'COMPLETED_WITH_ERRORS', totalJobs: 2, completedJobs: 1, failedJobs: 1 });
     expect(batch.jobBatchRunDefinitionId).toEqual(expect.any(Number));
+    expect(batch.pipelineDefinitionId).toBe('sast-ai-workflow-default');
   });
 
   it('lists batches newest first and 404s an unknown one', async () => {

@@ -139,6 +139,7 @@ describe('CommandRunner', () => {
       TOKEN_METRICS_PATH: join(run.outputDir, 'token_usage.json'),
       WORKFLOW_JSON_OUTPUT: join(run.outputDir, 'workflow_metrics.json'),
       INPUT_ARTIFACTS_PATH: join(run.outputDir, 'input_artifacts.json'),
+      PIPELINE_DEFINITION_PATH: join(run.outputDir, 'pipeline_definition.json'),
       SAST_JOB_ID: '42',
       SAST_BATCH_ID: '7',
       PACKAGE_NVR: 'systemd-257-9.el10',
@@ -179,6 +180,7 @@ describe('CommandRunner', () => {
       tokenUsagePath: join(run.outputDir, 'token_usage.json'),
       workflowMetricsPath: join(run.outputDir, 'workflow_metrics.json'),
       inputArtifactsPath: join(run.outputDir, 'input_artifacts.json'),
+      pipelineDefinitionPath: join(run.outputDir, 'pipeline_definition.json'),
     });
     expect(await readFile(outputs.excelReportPath, 'utf8')).toBe('report\n');
   });

@@ -16,6 +16,15 @@ const system = useSystem({
     `case "$PACKAGE_NVR" in bad-*) printf '[{"tool_name": ' > "$TOKEN_METRICS_PATH";; *) printf '%s' '${tokens}' > "$TOKEN_METRICS_PATH";; esac`,
     // A wrapper reporting the inputs it read, with their MD5s, where the orchestrator asks for them.
     `printf '[{"type":"sast_report","url":"%s","md5":"%s","size":6}]' "$INPUT_REPORT_FILE_PATH" "$(printf 'report' | md5sum | cut -d' ' -f1)" > "$INPUT_ARTIFACTS_PATH"`,
+    // A pipeline reporting the definition it runs under.
+    `case "$PACKAGE_NVR" in defined-*) printf '%s' '${JSON.stringify({
+      pipelineDefinitionId: 'sast-ai-workflow-v2',
+      name: 'sast-ai-workflow',
+      version: '2.0.0',
+      gitHash: 'abcdef1',
+      metadata: { promptsVersion: 'v7' },
+      edges: [{ from: 'pre_process', to: 'investigate' }, { from: 'investigate', to: 'write_results' }],
+    })}' > "$PIPELINE_DEFINITION_PATH";; esac`,
   ].join('; '),
 });
 const report = 'https://docs.google.com/spreadsheets/d/r';
@@ -50,6 +59,24 @@ describe('MLOps records written by the job workflow from real pipeline output fi
     expect(artifact).toMatchObject({ artifactType: 'sast_report', dvcHash: createHash('md5').update('report').digest('hex') });
     expect(artifact.metadata.hashSource).toBe('pipeline-reported');
     expect(entries).toContain('token_usage');
+  });
+
+  it('registers the definition a pipeline reports, and a batch submitted without one records it', async () => {
+    const res = await system.request('/api/v1/job-batches', {
+      method: 'POST',
+      json: { jobs: [{ packageNvr: 'defined-1.0-1.el10', inputSourceUrl: report }] },
+    });
+    const { batchId } = await res.json();
+    const batch = await waitFor('the batch to end', async () => {
+      const b = await (await system.request(`/api/v1/job-batches/${batchId}`)).json();
+      return b.status === 'PROCESSING' ? undefined : b;
+    });
+    const definition = await (await system.request('/api/v1/run-definitions/sast-ai-workflow-v2')).json();
+    expect(definition).toMatchObject({ version: '2.0.0', gitHash: 'abcdef1' });
+    expect(batch.pipelineDefinitionId).toBe('sast-ai-workflow-v2');
+    expect(definition.batches).toEqual([{ batchId, status: 'COMPLETED' }]);
+    const detailed = await (await system.request(`/api/v1/mlops-batch/${batchId}/detailed`)).json();
+    expect(detailed.promptsVersion).toBe('v7');
   });
 
   it('costs a job at the prices in effect when it started, and flags the unpriced model', async () => {

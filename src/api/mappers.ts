@@ -62,6 +62,7 @@ export function toBatchResponse(config: Config, batch: JobBatch) {
     lastUpdatedAt: isoDate(batch.lastUpdatedAt),
     useKnownFalsePositiveFile: batch.useKnownFalsePositiveFile ?? null,
     jobBatchRunDefinitionId: batch.jobBatchRunDefinitionId ?? null,
+    pipelineDefinitionId: batch.runDefinition?.pipelineDefinitionId ?? null,
     links: {
       self,
       jobs: `${self}/jobs`,

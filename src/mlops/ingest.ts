@@ -8,10 +8,12 @@ import { writeJobMetrics, type GroundTruth, type JobMetricsSummary } from './met
 import {
   EXCEL_REPORT_FILE,
   INPUT_ARTIFACTS_FILE,
+  PIPELINE_DEFINITION_FILE,
   TOKEN_USAGE_FILE,
   WORKFLOW_METRICS_FILE,
   parseExcelReport,
   parseInputArtifacts,
+  parsePipelineDefinition,
   parseTokenUsage,
   parseWorkflowMetrics,
   readOutputFile,
@@ -19,6 +21,8 @@ import {
   type Problem,
 } from './outputFiles.js';
 import { loadPrices } from './pricing.js';
+import { recordReportedDefinition } from './reportedDefinition.js';
+import type { RunDefinitionInput } from './runDefinitions.js';
 import { writeTokenUsage, type TokenTotals } from './tokenUsage.js';
 
 /**
@@ -83,12 +87,15 @@ export async function ingestJobOutputs(db: Knex, request: IngestInput): Promise<
   ]);
   const manifest = await readOutputFile(input.outputDir, INPUT_ARTIFACTS_FILE);
   const reportedInputs = await parseIf(manifest.bytes, parseInputArtifacts);
+  const definitionFile = await readOutputFile(input.outputDir, PIPELINE_DEFINITION_FILE);
+  const reportedDefinition = await parseIf(definitionFile.bytes, parsePipelineDefinition);
   const fileProblems = [
     ...files.flatMap((f) => f.problems),
     ...excel.problems,
     ...usage.problems,
     ...workflowMetrics.problems,
     ...reportedInputs.problems,
+    ...reportedDefinition.problems,
   ];
 
   const sheetMatrix = excel.value?.confusionMatrix;
@@ -109,7 +116,11 @@ export async function ingestJobOutputs(db: Knex, request: IngestInput): Promise<
           prices: await loadPrices(trx, models),
         })
       : null;
-    const problems = [...fileProblems, ...(tokenUsage?.breakdown.problems.filter((p) => p.problem === 'unpriced') ?? [])];
+    const problems = [
+      ...fileProblems,
+      ...(tokenUsage?.breakdown.problems.filter((p) => p.problem === 'unpriced') ?? []),
+      ...(reportedDefinition.value ? await recordReportedDefinition(trx, reportedDefinition.value as RunDefinitionInput, input.batchId) : []),
+    ];
 
     const report = excel.value?.aiReport;
     const metrics = report

@@ -319,3 +319,17 @@ export function parseInputArtifacts(bytes: Buffer): Parsed<ReportedInput[]> {
   }
   return { value: parsed.data.map((e) => ({ ...e, md5: e.md5.toLowerCase(), size: e.size ?? null })), problems: [] };
 }
+
+// ---------------------------------------------------------------- pipeline_definition.json
+
+/** Our convention: the definition a run ran under, in the shape of POST /run-definitions (docs/mlops.md). */
+export const PIPELINE_DEFINITION_FILE = OUTPUT_FILES.pipelineDefinition;
+
+export function parsePipelineDefinition(bytes: Buffer): Parsed<Record<string, unknown>> {
+  const json = parseJson(PIPELINE_DEFINITION_FILE, bytes);
+  if (json.value === null) return { value: null, problems: json.problems };
+  if (typeof json.value !== 'object' || Array.isArray(json.value)) {
+    return { value: null, problems: [{ file: PIPELINE_DEFINITION_FILE, problem: 'malformed', detail: 'expected a JSON object' }] };
+  }
+  return { value: json.value as Record<string, unknown>, problems: [] };
+}

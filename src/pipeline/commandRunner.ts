@@ -35,6 +35,7 @@ export function pipelineEnv(job: PipelineJob, outputDir: string, parentEnv: Node
     TOKEN_METRICS_PATH: paths.tokenUsagePath,
     WORKFLOW_JSON_OUTPUT: paths.workflowMetricsPath,
     INPUT_ARTIFACTS_PATH: paths.inputArtifactsPath,
+    PIPELINE_DEFINITION_PATH: paths.pipelineDefinitionPath,
     SAST_JOB_ID: String(job.jobId),
     SAST_BATCH_ID: job.batchId === null ? '' : String(job.batchId),
     PACKAGE_NVR: job.packageNvr,

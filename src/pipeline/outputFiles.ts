@@ -8,6 +8,8 @@ export const OUTPUT_FILES = {
   workflowMetrics: 'workflow_metrics.json',
   /** Our convention, not the workflow's: the inputs a run read, with their MD5s (docs/mlops.md). */
   inputArtifacts: 'input_artifacts.json',
+  /** Our convention too: the pipeline definition the run ran under. */
+  pipelineDefinition: 'pipeline_definition.json',
   stdoutLog: 'stdout.log',
   stderrLog: 'stderr.log',
 } as const;
@@ -19,5 +21,6 @@ export function outputPaths(dir: string): PipelineOutputs {
     tokenUsagePath: join(dir, OUTPUT_FILES.tokenUsage),
     workflowMetricsPath: join(dir, OUTPUT_FILES.workflowMetrics),
     inputArtifactsPath: join(dir, OUTPUT_FILES.inputArtifacts),
+    pipelineDefinitionPath: join(dir, OUTPUT_FILES.pipelineDefinition),
   };
 }

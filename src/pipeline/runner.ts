@@ -43,6 +43,7 @@ export interface PipelineOutputs {
   tokenUsagePath: string;
   workflowMetricsPath: string;
   inputArtifactsPath: string;
+  pipelineDefinitionPath: string;
 }
 
 export type Heartbeat = (progress: Record<string, unknown>) => void;

@@ -72,7 +72,7 @@ const cancel = createRoute({
 });
 
 async function findBatchOr404(batchId: number): Promise<JobBatch> {
-  const batch = await JobBatch.query().findById(batchId);
+  const batch = await JobBatch.query().findById(batchId).withGraphFetched('runDefinition');
   if (!batch) throw notFound('job batch', batchId);
   return batch;
 }
@@ -85,7 +85,7 @@ export function batchRoutes(deps: ApiDeps) {
       try {
         const jobBatchRunDefinitionId = await resolveRunDefinitionId(deps.knex, body.pipelineDefinitionId ?? null);
         const batch = await submitBatch(deps, { ...body, jobBatchRunDefinitionId });
-        return c.json(toBatchResponse(config, batch), 201);
+        return c.json(toBatchResponse(config, await findBatchOr404(batch.id)), 201);
       } catch (err) {
         if (err instanceof JobInputError) throw badRequest(err.field, err.message);
         if (err instanceof UnknownRunDefinitionError) throw badRequest('pipelineDefinitionId', err.message);
@@ -95,7 +95,7 @@ export function batchRoutes(deps: ApiDeps) {
     })
     .openapi(list, async (c) => {
       const { status, submittedBy, page, size } = c.req.valid('query');
-      const query = JobBatch.query().orderBy([{ column: 'submitted_at', order: 'desc' }, { column: 'id', order: 'desc' }]);
+      const query = JobBatch.query().withGraphFetched('runDefinition').orderBy([{ column: 'submitted_at', order: 'desc' }, { column: 'id', order: 'desc' }]);
       if (status) query.where({ status });
       if (submittedBy) query.where({ submitted_by: submittedBy });
       const { results, total } = await query.page(page, size);
@@ -126,7 +126,7 @@ export function batchRoutes(deps: ApiDeps) {
           operator: request.operator ?? 'api',
           reason: request.reason ?? 'cancelled through the API',
         });
-        return c.json(toBatchResponse(config, cancelled), 200);
+        return c.json(toBatchResponse(config, await findBatchOr404(cancelled.id)), 200);
       } catch (err) {
         if (err instanceof NotCancellableError) throw conflict(err.message);
         throw err;

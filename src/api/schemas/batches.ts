@@ -46,6 +46,7 @@ export const JobBatchResponseSchema = z
     lastUpdatedAt: z.string().nullable(),
     useKnownFalsePositiveFile: z.boolean().nullable(),
     jobBatchRunDefinitionId: z.number().int().nullable(),
+    pipelineDefinitionId: z.string().nullable().openapi({ description: 'The run definition the batch ran under (GET /run-definitions/{id})' }),
     failureReason: z.string().nullable().optional().openapi({ description: 'Why a FAILED batch failed (e.g. its sheet could not be read)' }),
     skippedRows: z
       .array(z.object({ rowNumber: z.number().int(), nvr: z.string().nullable(), reason: z.string() }))
