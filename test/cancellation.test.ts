@@ -127,6 +127,10 @@ describe('cancellation', () => {
       return job?.status === 'RUNNING' && pidsOf(jobId).length === 2 ? job : undefined;
     });
     const pids = pidsOf(jobId);
+    // The same NVR and input type while it runs: the running job, not a second one.
+    const again = await system.request('/api/v1/jobs/simple', { method: 'POST', json: { packageNvr: nvr('slow-single'), inputSourceUrl: report } });
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({ jobId, isExistingRun: true, isCachedResult: false, status: 'RUNNING' });
     const cancelled = await system.request(`/api/v1/jobs/${jobId}/cancel`, { method: 'POST' });
     expect(cancelled.status).toBe(200);
     expect(await cancelled.json()).toMatchObject({ jobId, status: 'CANCELLED' });
