@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import { sharedJobFields } from '../jobs/jobFields.js';
 import type { Job, JobBatch } from '../models/index.js';
 import { batchWorkflowId, jobWorkflowId, temporalUiWorkflowUrl } from '../temporal/workflowIds.js';
 import { isoDate } from './schemas/common.js';
@@ -19,23 +20,12 @@ export function jobLinks(config: Config, job: Pick<Job, 'id' | 'jobBatchId'>) {
 
 export function toJobResponse(config: Config, job: Job, flags: { isCachedResult?: boolean; isExistingRun?: boolean } = {}) {
   return {
-    jobId: job.id,
-    projectName: job.projectName ?? null,
-    projectVersion: job.projectVersion ?? null,
-    packageName: job.packageName ?? null,
-    packageNvr: job.packageNvr ?? null,
-    oshScanId: job.oshScanId ?? null,
+    ...sharedJobFields(job),
     jiraLink: job.jiraLink ?? null,
     hostname: job.hostname ?? null,
-    status: job.status,
-    createdAt: job.createdAt.toISOString(),
-    startedAt: isoDate(job.startedAt),
-    completedAt: isoDate(job.completedAt),
     cancelledAt: isoDate(job.cancelledAt),
     lastUpdatedAt: isoDate(job.lastUpdatedAt),
-    tektonUrl: job.tektonUrl ?? null,
     sourceCodeUrl: job.packageSourceCodeUrl ?? null,
-    knownFalsePositivesUrl: job.knownFalsePositivesUrl ?? null,
     inputSourceType: job.inputSourceType ?? null,
     inputSourceUrl: job.googleSheetUrl ?? null,
     batchId: job.jobBatchId ?? null,

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { Job, JobBatch, type JobMetrics } from '../../models/index.js';
+import { sharedJobFields } from '../../jobs/jobFields.js';
 import { cellsOf } from './quality.js';
 
 /**
@@ -26,19 +27,8 @@ function metricsDto(m: JobMetrics | null | undefined) {
 
 function jobDto(job: Job) {
   return {
-    jobId: job.id,
-    packageNvr: job.packageNvr ?? null,
-    packageName: job.packageName ?? null,
-    projectName: job.projectName ?? null,
-    projectVersion: job.projectVersion ?? null,
+    ...sharedJobFields(job),
     packageSourceCodeUrl: job.packageSourceCodeUrl ?? null,
-    knownFalsePositivesUrl: job.knownFalsePositivesUrl ?? null,
-    status: job.status,
-    createdAt: job.createdAt.toISOString(),
-    startedAt: iso(job.startedAt),
-    completedAt: iso(job.completedAt),
-    tektonUrl: job.tektonUrl ?? null,
-    oshScanId: job.oshScanId ?? null,
     metrics: metricsDto(job.metrics),
   };
 }
