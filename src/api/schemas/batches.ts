@@ -33,17 +33,22 @@ export const JobBatchSubmissionSchema = z
   })
   .openapi('JobBatchSubmissionDto');
 
+/** Who submitted a batch, when, and how far it got: the same in every batch DTO of the existing service. */
+export const batchProgressFields = {
+  submittedBy: z.string().nullable(),
+  submittedAt: z.string(),
+  status: z.enum(JOB_BATCH_STATUSES),
+  totalJobs: z.number().int(),
+  completedJobs: z.number().int(),
+  failedJobs: z.number().int(),
+  lastUpdatedAt: z.string().nullable(),
+};
+
 export const JobBatchResponseSchema = z
   .object({
     batchId: z.number().int(),
     batchGoogleSheetUrl: z.string(),
-    submittedBy: z.string().nullable(),
-    submittedAt: z.string(),
-    status: z.enum(JOB_BATCH_STATUSES),
-    totalJobs: z.number().int(),
-    completedJobs: z.number().int(),
-    failedJobs: z.number().int(),
-    lastUpdatedAt: z.string().nullable(),
+    ...batchProgressFields,
     useKnownFalsePositiveFile: z.boolean().nullable(),
     jobBatchRunDefinitionId: z.number().int().nullable(),
     pipelineDefinitionId: z.string().nullable().openapi({ description: 'The run definition the batch ran under (GET /run-definitions/{id})' }),

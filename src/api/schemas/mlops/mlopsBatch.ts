@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import { JOB_BATCH_STATUSES, JOB_STATUSES } from '../../../models/statuses.js';
+import { JOB_STATUSES } from '../../../models/statuses.js';
+import { batchProgressFields } from '../batches.js';
 import { CellsSchema } from './common.js';
 
 const version = (description: string) => z.string().nullable().openapi({ description: `${description}, from the run definition's metadata` });
@@ -39,13 +40,7 @@ export const MlOpsBatchDetailedSchema = z
     promptsVersion: version('Prompts revision'),
     knownNonIssuesVersion: version('Known-non-issues revision'),
     sastAiImage: version('Workflow container image'),
-    submittedBy: z.string().nullable(),
-    submittedAt: z.string(),
-    status: z.enum(JOB_BATCH_STATUSES),
-    totalJobs: z.number().int(),
-    completedJobs: z.number().int(),
-    failedJobs: z.number().int(),
-    lastUpdatedAt: z.string().nullable(),
+    ...batchProgressFields,
     jobs: z.array(MlOpsJobDetailedSchema),
   })
   .openapi('MlOpsBatchDetailedResponseDto');
