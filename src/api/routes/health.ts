@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { Connection } from '@temporalio/client';
 import { createRouter } from '../router.js';
 import type { ApiDeps } from '../deps.js';
 
@@ -44,13 +45,19 @@ async function probe(check: (deadline: number) => Promise<unknown>): Promise<str
 }
 
 export function healthRoutes({ config, knex, client }: ApiDeps) {
+  /*
+   * A probe is one attempt, on a connection of its own to the same server without the client's retry interceptor:
+   * the client's retries outlive the probe on timers, and would fire on a closed channel once the client is closed.
+   */
+  let probeConnection: Connection | undefined;
+  const probeTemporal = (deadline: number) => {
+    probeConnection ??= Connection.lazy({ ...(client.connection as Connection).options, interceptors: [] });
+    const connection = probeConnection;
+    // Just after the probe's own deadline, so that the probe's message ("no answer within 3 s") is the one reported.
+    return connection.withDeadline(deadline + 500, () => connection.workflowService.getSystemInfo({}));
+  };
   return createRouter().openapi(route, async (c) => {
-    const [database, temporal] = await Promise.all([
-      probe(() => knex.raw('SELECT 1')),
-      // A deadline just after the probe's own ends the gRPC call and its retries, so that probes of an unreachable
-      // Temporal do not pile up, while the probe's message ("no answer within 3 s") is the one reported.
-      probe((deadline) => client.connection.withDeadline(deadline + 500, () => client.workflowService.getSystemInfo({}))),
-    ]);
+    const [database, temporal] = await Promise.all([probe(() => knex.raw('SELECT 1')), probe(probeTemporal)]);
     const dependencies = { database, temporal };
     const up = Object.values(dependencies).every((v) => v === 'UP');
     const body = {
