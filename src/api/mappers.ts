@@ -1,8 +1,7 @@
 import type { Config } from '../config.js';
-import { sharedJobFields } from '../jobs/jobFields.js';
+import { batchProgress, isoDate, sharedJobFields } from '../models/dtoFields.js';
 import type { Job, JobBatch } from '../models/index.js';
 import { batchWorkflowId, jobWorkflowId, temporalUiWorkflowUrl } from '../temporal/workflowIds.js';
-import { isoDate } from './schemas/common.js';
 
 /** Database rows to the existing service's DTO field names, plus links. */
 
@@ -43,13 +42,7 @@ export function toBatchResponse(config: Config, batch: JobBatch) {
   return {
     batchId: batch.id,
     batchGoogleSheetUrl: batch.batchGoogleSheetUrl,
-    submittedBy: batch.submittedBy ?? null,
-    submittedAt: batch.submittedAt.toISOString(),
-    status: batch.status,
-    totalJobs: batch.totalJobs ?? 0,
-    completedJobs: batch.completedJobs ?? 0,
-    failedJobs: batch.failedJobs ?? 0,
-    lastUpdatedAt: isoDate(batch.lastUpdatedAt),
+    ...batchProgress(batch),
     useKnownFalsePositiveFile: batch.useKnownFalsePositiveFile ?? null,
     jobBatchRunDefinitionId: batch.jobBatchRunDefinitionId ?? null,
     pipelineDefinitionId: batch.runDefinition?.pipelineDefinitionId ?? null,

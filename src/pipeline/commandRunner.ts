@@ -5,7 +5,7 @@ import { availableParallelism, hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { configSchema, type Config } from '../config.js';
 import { logger } from '../logger.js';
-import { startHeartbeat } from './heartbeat.js';
+import { DEFAULT_HEARTBEAT_INTERVAL_MS, startHeartbeat, type LocalRunnerOptions } from './heartbeat.js';
 import { LocalRuns } from './localRuns.js';
 import { OUTPUT_FILES, outputPaths } from './outputFiles.js';
 import { groupBelongsToRun, signalGroup } from './processGroup.js';
@@ -60,10 +60,6 @@ interface LocalProcess {
   killTimer?: NodeJS.Timeout;
 }
 
-export interface CommandRunnerOptions {
-  heartbeatIntervalMs?: number;
-}
-
 /** Runs PIPELINE_COMMAND with `sh -c` as a local process group, one per run. */
 export class CommandRunner implements PipelineRunner {
   readonly kind = 'command';
@@ -72,9 +68,9 @@ export class CommandRunner implements PipelineRunner {
 
   constructor(
     private readonly config: Pick<Config, 'PIPELINE_COMMAND' | 'PIPELINE_CANCEL_GRACE_MS'>,
-    options: CommandRunnerOptions = {},
+    options: LocalRunnerOptions = {},
   ) {
-    this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 1000;
+    this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS;
   }
 
   async start(job: PipelineJob, outputDir: string): Promise<PipelineRun> {

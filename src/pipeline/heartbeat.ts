@@ -4,3 +4,10 @@ export function startHeartbeat(intervalMs: number, beat: () => void): () => void
   const timer = setInterval(beat, intervalMs);
   return () => clearInterval(timer);
 }
+
+/** How a runner that runs in this process is tuned; tests beat faster. */
+export interface LocalRunnerOptions {
+  heartbeatIntervalMs?: number;
+}
+
+export const DEFAULT_HEARTBEAT_INTERVAL_MS = 1000;

@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from '../config.js';
-import { startHeartbeat } from './heartbeat.js';
+import { DEFAULT_HEARTBEAT_INTERVAL_MS, startHeartbeat, type LocalRunnerOptions } from './heartbeat.js';
 import { LocalRuns } from './localRuns.js';
 import { outputPaths } from './outputFiles.js';
 import type { Heartbeat, PipelineExit, PipelineJob, PipelineOutputs, PipelineRun, PipelineRunner } from './runner.js';
@@ -14,10 +14,6 @@ interface SimulatedRun {
   abort: AbortController;
 }
 
-export interface SimulatedRunnerOptions {
-  heartbeatIntervalMs?: number;
-}
-
 /** For demos and benchmarks, not a real analysis: runs nothing, waits, then writes outputs fixed by the NVR. */
 export class SimulatedRunner implements PipelineRunner {
   readonly kind = 'simulated';
@@ -26,9 +22,9 @@ export class SimulatedRunner implements PipelineRunner {
 
   constructor(
     private readonly config: Pick<Config, 'SIMULATED_PIPELINE_MS' | 'SIMULATED_FAILURE_RATE'>,
-    options: SimulatedRunnerOptions = {},
+    options: LocalRunnerOptions = {},
   ) {
-    this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 1000;
+    this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS;
   }
 
   async start(job: PipelineJob, outputDir: string): Promise<PipelineRun> {

@@ -32,4 +32,3 @@ export const PageQuery = {
   size: z.coerce.number().int().min(1).max(1000).default(20),
 };
 
-export const isoDate = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);

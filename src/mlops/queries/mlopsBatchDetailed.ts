@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { Job, JobBatch, type JobMetrics } from '../../models/index.js';
-import { sharedJobFields } from '../../jobs/jobFields.js';
+import { batchProgress, sharedJobFields } from '../../models/dtoFields.js';
 import { cellsOf } from './quality.js';
 
 /**
@@ -10,8 +10,6 @@ import { cellsOf } from './quality.js';
 
 export const MLOPS_VERSION_KEYS = ['testingDataNvrsVersion', 'promptsVersion', 'knownNonIssuesVersion', 'sastAiImage'] as const;
 type VersionKey = (typeof MLOPS_VERSION_KEYS)[number];
-
-const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
 function metricsDto(m: JobMetrics | null | undefined) {
   if (!m) return null;
@@ -44,13 +42,7 @@ export async function mlopsBatchDetailed(db: Knex, batchId: number) {
   return {
     batchId: batch.id,
     ...versions,
-    submittedBy: batch.submittedBy ?? null,
-    submittedAt: batch.submittedAt.toISOString(),
-    status: batch.status,
-    totalJobs: batch.totalJobs ?? 0,
-    completedJobs: batch.completedJobs ?? 0,
-    failedJobs: batch.failedJobs ?? 0,
-    lastUpdatedAt: iso(batch.lastUpdatedAt),
+    ...batchProgress(batch),
     jobs: jobs.map(jobDto),
   };
 }

@@ -8,7 +8,7 @@ import type {
   WorkflowGraphTopology,
 } from '../../../models/index.js';
 import { DEFAULT_CURRENCY } from '../../../mlops/tokenUsage.js';
-import { isoDate } from '../../schemas/common.js';
+import { isoDate } from '../../../models/dtoFields.js';
 
 /** MLOps rows to their JSON: timestamps as UTC ISO strings, DECIMALs as numbers. */
 
